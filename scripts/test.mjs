@@ -31,8 +31,11 @@ if (existsSync(report)) {
   passed += result.numPassedTests
   failed += result.numFailedTests
   skipped += result.numPendingTests + result.numTodoTests
-  // A file that failed to load has no tests to count: count it as a failure.
-  for (const file of result.testResults) if (file.status === 'failed' && file.assertionResults.length === 0) failed++
+  // A file that failed to load, or whose setup failed (its tests then show as
+  // skipped), has no failed test to count: count the file itself as a failure.
+  for (const file of result.testResults) {
+    if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed')) failed++
+  }
 } else {
   failed++
 }

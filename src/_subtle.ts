@@ -6,14 +6,12 @@ export function subtle(): SubtleCrypto {
   if (!s) {
     throw new FincodeSecureError(
       'ERR_WEBCRYPTO_UNAVAILABLE',
-      'crypto.subtle is not available. Browsers offer WebCrypto only on secure pages: serve this page over https:// (or http://localhost in development).',
+      'crypto.subtle is missing: browsers offer WebCrypto only on https:// and localhost pages. Serve this page over https.',
     )
   }
   return s
 }
 
 export function hex(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += bytes[i]!.toString(16).padStart(2, '0')
-  return out
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }

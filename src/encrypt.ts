@@ -15,12 +15,12 @@ export interface EncryptOptions {
  */
 export async function encryptPayload(payload: string, publicKey: PublicKeyInput, options?: EncryptOptions): Promise<string> {
   if (typeof payload !== 'string') {
-    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `payload must be a string, got ${describe(payload)}; pass PINs as text so leading zeros survive.`)
+    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `payload must be a string (a PIN as text keeps its leading zeros), got ${describe(payload)}.`)
   }
   // With the u flag a valid surrogate pair is one code point, so \p{Cs} finds only
   // lone halves, which TextEncoder would silently turn into U+FFFD.
   if (/\p{Cs}/u.test(payload)) {
-    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'payload contains an unpaired UTF-16 surrogate; the server would decrypt U+FFFD instead. Check how the text was cut or built.')
+    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'payload has a lone UTF-16 surrogate, which would reach the server as U+FFFD.')
   }
   const scheme = options?.scheme ?? oaepSha256
   const key = await resolveKey(publicKey)
@@ -29,13 +29,13 @@ export async function encryptPayload(payload: string, publicKey: PublicKeyInput,
     if (data.length > key.maxPayloadBytes) {
       throw new FincodeSecureError(
         'ERR_PAYLOAD_TOO_LARGE',
-        `payload is ${data.length} bytes of UTF-8; a ${key.modulusLength}-bit key encrypts at most ${key.maxPayloadBytes}. Encrypt each sensitive field on its own, never a whole body.`,
+        `payload is ${data.length} UTF-8 bytes; a ${key.modulusLength}-bit key takes at most ${key.maxPayloadBytes}. Encrypt each sensitive field alone, never a whole body.`,
       )
     }
     return toBase64(new Uint8Array(await scheme.encrypt(key, data)))
   } catch (cause) {
     if (cause instanceof FincodeSecureError) throw cause
-    throw new FincodeSecureError('ERR_ENCRYPTION_FAILED', `${scheme.name} encryption failed in WebCrypto; see cause.`, { cause })
+    throw new FincodeSecureError('ERR_ENCRYPTION_FAILED', `${scheme.name} encryption failed; see cause.`, { cause })
   } finally {
     data.fill(0)
   }

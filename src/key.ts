@@ -1,5 +1,5 @@
 import { fromBase64 } from './_base64.js'
-import { readChildren, readTlv } from './_der.js'
+import { readTlv } from './_der.js'
 import { hex, subtle } from './_subtle.js'
 import { FincodeSecureError } from './errors.js'
 import { HASH_BYTES, RSA_OAEP_PARAMS } from './scheme.js'
@@ -19,15 +19,18 @@ export interface FincodePublicKey {
 }
 
 const WHERE = 'copy the "PUBLIC KEY" from Settings → API Connections → Encryption Keys'
-const RSA_ENCRYPTION = '2a864886f70d010101' // OID 1.2.840.113549.1.1.1
-const EC_PUBLIC_KEY = '2a8648ce3d0201' // OID 1.2.840.10045.2.1
+const RSA_ENCRYPTION = '06092a864886f70d010101' // OBJECT IDENTIFIER 1.2.840.113549.1.1.1
 
 function fail(code: 'ERR_KEY_INVALID' | 'ERR_KEY_PRIVATE' | 'ERR_KEY_UNSUPPORTED' | 'ERR_KEY_TOO_SMALL', message: string, cause?: unknown): never {
   throw new FincodeSecureError(code, message, cause === undefined ? undefined : { cause })
 }
 
+function notSpki(label?: string, cause?: unknown): never {
+  fail('ERR_KEY_INVALID', `publicKey is ${label ? `a "${label}", not` : 'not a whole'} SPKI "PUBLIC KEY"; ${WHERE}.`, cause)
+}
+
 function privateKey(): never {
-  fail('ERR_KEY_PRIVATE', `publicKey is a private key. A private key must never reach a client: keep it on the server, rotate it if it was exposed, and ${WHERE}.`)
+  fail('ERR_KEY_PRIVATE', `publicKey is a private key, which must never reach a client: keep it on the server and ${WHERE}.`)
 }
 
 /** Base64 SPKI DER (any whitespace) or a PEM "PUBLIC KEY" block → DER bytes. */
@@ -35,71 +38,53 @@ function decodeKeyText(text: string): Uint8Array {
   let body = text.trim()
   if (body.includes('-----')) {
     const pem = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----$/.exec(body)
-    if (!pem) fail('ERR_KEY_INVALID', `publicKey is not a well-formed PEM block (check the BEGIN/END lines and that nothing follows END); ${WHERE}.`)
+    if (!pem) fail('ERR_KEY_INVALID', `publicKey is not a well-formed PEM block; ${WHERE}.`)
     const label = pem[1]!
     if (label.includes('PRIVATE')) privateKey()
-    if (label !== 'PUBLIC KEY') {
-      fail('ERR_KEY_INVALID', `publicKey is a PEM "${label}", not an SPKI "PUBLIC KEY"${label === 'RSA PUBLIC KEY' ? ' (it is PKCS#1)' : ''}; ${WHERE}.`)
-    }
+    if (label !== 'PUBLIC KEY') notSpki(label)
     body = pem[2]!
   }
   body = body.replace(/\s+/g, '')
   if (!body) fail('ERR_KEY_INVALID', `publicKey is empty; ${WHERE}.`)
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(body)) {
-    fail(
-      'ERR_KEY_INVALID',
-      /[-_]/.test(body) && /^[\w-]+=*$/.test(body)
-        ? `publicKey uses the URL-safe Base64 alphabet (- and _); FinCode keys are standard Base64: ${WHERE}.`
-        : `publicKey is not Base64 (or is cut short); ${WHERE}.`,
-    )
+  if (body.length % 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(body)) {
+    fail('ERR_KEY_INVALID', `publicKey is not standard padded Base64 (no URL-safe - or _); ${WHERE}.`)
   }
   return fromBase64(body)
 }
 
-/** Checks the DER is an RSA SPKI of at least 2048 bits; returns the modulus size in bits. */
-function checkSpki(der: Uint8Array): number {
-  const notSpki = `publicKey is not a DER SubjectPublicKeyInfo (truncated, extra bytes, or another format); ${WHERE}.`
+/**
+ * Tells apart what people paste instead of the dashboard key, by the shape of
+ * its first two DER elements; WebCrypto then checks the rest on import.
+ */
+function checkSpki(der: Uint8Array): void {
   const top = readTlv(der, 0, der.length)
-  const parts = top && top.tag === 0x30 && top.end === der.length ? readChildren(der, top) : undefined
-  if (!parts || parts.length < 2) fail('ERR_KEY_INVALID', notSpki)
-  const [first, second] = parts as [typeof parts[0], typeof parts[0]]
-  // PKCS#8 and PKCS#1 private keys start with a version INTEGER; an encrypted PKCS#8 is SEQUENCE, OCTET STRING.
-  if (first.tag === 0x02 && parts.length > 2) privateKey()
-  if (first.tag === 0x30 && second.tag === 0x04) privateKey()
-  if (first.tag === 0x02) fail('ERR_KEY_INVALID', `publicKey is a PKCS#1 "RSA PUBLIC KEY", not an SPKI "PUBLIC KEY"; ${WHERE}.`)
-  if (parts.length !== 2 || first.tag !== 0x30 || second.tag !== 0x03) fail('ERR_KEY_INVALID', notSpki)
-
-  const oid = readChildren(der, first)?.[0]
-  if (!oid || oid.tag !== 0x06) fail('ERR_KEY_INVALID', notSpki)
-  const algorithm = hex(der.subarray(oid.start, oid.end))
-  if (algorithm !== RSA_ENCRYPTION) {
-    fail('ERR_KEY_UNSUPPORTED', `publicKey is ${algorithm === EC_PUBLIC_KEY ? 'an EC' : 'not an RSA'} key; FinCode encrypts with RSA-OAEP: ${WHERE}.`)
+  const first = top?.tag === 0x30 && top.end === der.length ? readTlv(der, top.start, top.end) : undefined
+  const second = first && readTlv(der, first.end, top!.end)
+  if (!second) notSpki()
+  // PKCS#8 and PKCS#1 private keys open with a one-byte version INTEGER; an encrypted PKCS#8 has an OCTET STRING second.
+  if ((first!.tag === 0x02 && first!.end - first!.start === 1) || second.tag === 0x04) privateKey()
+  if (first!.tag === 0x02) notSpki('RSA PUBLIC KEY')
+  if (first!.tag !== 0x30 || second.tag !== 0x03 || second.end !== top!.end) notSpki()
+  const algorithm = hex(der.subarray(first!.start, first!.end))
+  if (!algorithm.startsWith(RSA_ENCRYPTION)) {
+    fail('ERR_KEY_UNSUPPORTED', `publicKey is not an RSA key (an EC key, say); ${WHERE}.`)
   }
-
-  // BIT STRING: one "unused bits" byte (0), then RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
-  const rsa = der[second.start] === 0 ? readTlv(der, second.start + 1, second.end) : undefined
-  const ints = rsa && rsa.tag === 0x30 && rsa.end === second.end ? readChildren(der, rsa) : undefined
-  const n = ints?.length === 2 && ints[1]!.tag === 0x02 ? ints[0] : undefined
-  if (!n || n.tag !== 0x02) fail('ERR_KEY_INVALID', notSpki)
-  let start = n.start
-  while (start < n.end && der[start] === 0) start++
-  const bits = start < n.end ? (n.end - start) * 8 - Math.clz32(der[start]!) + 24 : 0
-  if (bits < 2048) {
-    fail('ERR_KEY_TOO_SMALL', `publicKey is a ${bits}-bit RSA key; FinCode requires at least 2048 bits: ${WHERE}.`)
-  }
-  return bits
 }
 
 async function importKeyText(text: string): Promise<FincodePublicKey> {
   const der = decodeKeyText(text)
-  const modulusLength = checkSpki(der)
+  checkSpki(der)
   const s = subtle()
   const [cryptoKey, digest] = await Promise.all([
     s.importKey('spki', der as Uint8Array<ArrayBuffer>, RSA_OAEP_PARAMS, true, ['encrypt']).catch((cause: unknown) =>
-      fail('ERR_KEY_INVALID', `publicKey could not be imported by WebCrypto; ${WHERE}.`, cause),
+      notSpki('', cause),
     ),
     s.digest('SHA-256', der as Uint8Array<ArrayBuffer>),
   ])
+  const { modulusLength } = cryptoKey.algorithm as RsaHashedKeyAlgorithm
+  if (modulusLength < 2048) {
+    fail('ERR_KEY_TOO_SMALL', `publicKey is a ${modulusLength}-bit RSA key, under 2048 bits; ${WHERE}.`)
+  }
   return Object.freeze({
     cryptoKey,
     modulusLength,
@@ -122,9 +107,7 @@ const CACHE_SIZE = 16
  * The same text is imported only once.
  */
 export function importPublicKey(publicKey: string): Promise<FincodePublicKey> {
-  if (typeof publicKey !== 'string') {
-    return Promise.reject(new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be a string (Base64 SPKI or PEM), got ${describe(publicKey)}.`))
-  }
+  if (typeof publicKey !== 'string') return resolveKey(publicKey)
   let key = cache.get(publicKey)
   if (!key) {
     key = importKeyText(publicKey)
@@ -143,7 +126,7 @@ export function resolveKey(publicKey: PublicKeyInput): Promise<FincodePublicKey>
   if (typeof publicKey === 'string') return importPublicKey(publicKey)
   const key = publicKey as Partial<FincodePublicKey> | null
   if (key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number') return Promise.resolve(key as FincodePublicKey)
-  return Promise.reject(new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be key text or a FincodePublicKey from importPublicKey(), got ${describe(publicKey)}.`))
+  return Promise.reject(new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`))
 }
 
 export function describe(value: unknown): string {
