@@ -1,0 +1,290 @@
+import { useEncryptedField } from 'fincode-secure/react'
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { api, DemoApiError, type CreatedToken, type ExpiryOption, type TokenSummary } from '../api.js'
+import { ConfirmDialog } from '../components/ConfirmDialog.js'
+import { CopyButton } from '../components/CopyButton.js'
+import { EncryptedInput } from '../components/EncryptedInput.js'
+import { useOrgKey } from '../orgKey.js'
+import { CASHIER_PASSWORD_FIELD } from '../fields.js'
+
+const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never')
+
+export function ApiTokensPage() {
+  const { key } = useOrgKey()
+  const [tokens, setTokens] = useState<TokenSummary[] | null>(null)
+  const [listError, setListError] = useState<string | null>(null)
+  const [sandbox, setSandbox] = useState<{ cashier: { email: string; password: string }; expiries: ExpiryOption[] } | null>(null)
+  const [created, setCreated] = useState<CreatedToken | null>(null)
+  const [toInvalidate, setToInvalidate] = useState<TokenSummary | null>(null)
+  const [invalidating, setInvalidating] = useState(false)
+  const [listNote, setListNote] = useState<string | null>(null)
+
+  const reload = useCallback(async () => {
+    try {
+      setTokens((await api.tokens()).tokens)
+      setListError(null)
+    } catch (error) {
+      setListError(error instanceof Error ? error.message : String(error))
+    }
+  }, [])
+
+  useEffect(() => {
+    void reload()
+    api.sandbox().then(setSandbox, (error: unknown) => setListError(error instanceof Error ? error.message : String(error)))
+  }, [reload])
+
+  const invalidate = async () => {
+    if (!toInvalidate) return
+    setInvalidating(true)
+    try {
+      const answer = await api.invalidateToken(toInvalidate.id)
+      setListNote(`"${toInvalidate.label}" was invalidated: requests with it are refused from now on.${answer.note ? ` ${answer.note}` : ''}`)
+      setToInvalidate(null)
+      await reload()
+    } catch (error) {
+      setListNote(`Could not invalidate: ${error instanceof Error ? error.message : String(error)}`)
+      setToInvalidate(null)
+    } finally {
+      setInvalidating(false)
+    }
+  }
+
+  return (
+    <>
+      <p className="lede">
+        API tokens let your servers call FinCode. Create one per service; the token is shown once, and FinCode keeps only its
+        hash. Creating one asks for the cashier's password, which this page encrypts before it is sent.
+      </p>
+      {created ? (
+        <NewToken token={created} onDone={() => setCreated(null)} />
+      ) : (
+        <CreateTokenForm
+          publicKey={key?.publicKey ?? null}
+          sandbox={sandbox}
+          onCreated={async (token) => {
+            setCreated(token)
+            await reload()
+          }}
+        />
+      )}
+
+      <section className="card" aria-labelledby="tokens-title">
+        <h2 id="tokens-title">Tokens</h2>
+        {listError && (
+          <p className="notice error" role="alert">
+            {listError}
+          </p>
+        )}
+        <p role="status" className="status">
+          {listNote}
+        </p>
+        {tokens && tokens.length === 0 && <p>No tokens yet.</p>}
+        {tokens && tokens.length > 0 && (
+          <table className="table stack" data-testid="token-list">
+            <thead>
+              <tr>
+                <th scope="col">Service</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id} data-token-label={t.label}>
+                  <th scope="row" data-label="Service">
+                    {t.label}
+                    {t.usedByDemoBackend && <span className="hint"> (this demo's server)</span>}
+                  </th>
+                  <td data-label="Expires">{date(t.expiresAt)}</td>
+                  <td data-label="Last used">{date(t.lastUsedAt)}</td>
+                  <td data-label="Status">
+                    <span className={t.status === 'active' ? 'badge ok' : 'badge bad'}>{t.status}</span>
+                  </td>
+                  <td data-label="">
+                    {t.status === 'active' && (
+                      <button type="button" className="button secondary small" onClick={() => setToInvalidate(t)}>
+                        Invalidate<span className="visually-hidden"> {t.label}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <ConfirmDialog
+        open={toInvalidate !== null}
+        title={`Invalidate "${toInvalidate?.label ?? ''}"?`}
+        confirmLabel="Invalidate"
+        busy={invalidating}
+        onConfirm={invalidate}
+        onCancel={() => setToInvalidate(null)}
+      >
+        <p>The token stops working at once: every request that uses it is refused. This cannot be undone.</p>
+        {toInvalidate?.usedByDemoBackend && (
+          <p className="hint">This is the token the demo's own server uses; it will create itself a new one.</p>
+        )}
+      </ConfirmDialog>
+    </>
+  )
+}
+
+function CreateTokenForm(props: {
+  publicKey: string | null
+  sandbox: { cashier: { email: string; password: string }; expiries: ExpiryOption[] } | null
+  onCreated: (token: CreatedToken) => Promise<void>
+}) {
+  const id = useId()
+  const password = useEncryptedField({ publicKey: props.publicKey, name: CASHIER_PASSWORD_FIELD, required: "Enter the cashier's password." })
+  const [label, setLabel] = useState('')
+  const [email, setEmail] = useState('')
+  const [expiry, setExpiry] = useState('')
+  const [errors, setErrors] = useState<{ label?: string; email?: string; expiry?: string; form?: string }>({})
+  const [busy, setBusy] = useState(false)
+  const expiries = props.sandbox?.expiries ?? []
+
+  const send = password.handleSubmit(async (values) => {
+    setBusy(true)
+    try {
+      await props.onCreated(await api.createToken({ label: label.trim(), expiry, email, ...values }))
+      setLabel('')
+    } catch (error) {
+      setErrors({ form: error instanceof DemoApiError ? `${error.code}: ${error.message}` : String(error) })
+    } finally {
+      setBusy(false)
+    }
+  })
+
+  // The plain fields are checked first; the password is checked (and encrypted) by the hook.
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const found: typeof errors = {}
+    if (!label.trim()) found.label = 'Name the service that will use this token.'
+    if (!expiry) found.expiry = 'Choose when the token expires.'
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) found.email = 'Enter the cashier’s email address.'
+    setErrors(found)
+    if (Object.keys(found).length) {
+      const form = event.currentTarget
+      requestAnimationFrame(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
+      return
+    }
+    void send()
+  }
+
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Create a token</h2>
+      {props.sandbox && (
+        <p className="hint">
+          The sandbox's cashier is <code>{props.sandbox.cashier.email}</code> with the password{' '}
+          <code>{props.sandbox.cashier.password}</code> (a sandbox default, not a secret).
+        </p>
+      )}
+      <form onSubmit={onSubmit} noValidate>
+        <div className="field">
+          <label htmlFor={`${id}-label`} className="label">
+            Service name
+          </label>
+          <input
+            id={`${id}-label`}
+            className="input"
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            aria-invalid={Boolean(errors.label)}
+            aria-describedby={`${id}-label-hint ${id}-label-error`}
+            maxLength={64}
+          />
+          <p id={`${id}-label-hint`} className="hint">
+            One token per service, e.g. “payouts-worker”.
+          </p>
+          <p id={`${id}-label-error`} className="field-error">
+            {errors.label}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-expiry`} className="label">
+            Expires after
+          </label>
+          <select
+            id={`${id}-expiry`}
+            className="input"
+            value={expiry}
+            onChange={(e) => setExpiry(e.target.value)}
+            aria-invalid={Boolean(errors.expiry)}
+            aria-describedby={`${id}-expiry-error`}
+          >
+            <option value="">Choose…</option>
+            {expiries.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          <p id={`${id}-expiry-error`} className="field-error">
+            {errors.expiry}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-email`} className="label">
+            Cashier’s email
+          </label>
+          <input
+            id={`${id}-email`}
+            className="input"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={Boolean(errors.email)}
+            aria-describedby={`${id}-email-error`}
+          />
+          <p id={`${id}-email-error`} className="field-error">
+            {errors.email}
+          </p>
+        </div>
+        <EncryptedInput field={password} label="Cashier’s password" hint="Encrypted in this browser before it is sent." inputMode="text" />
+        <p className="field-error" role="alert">
+          {errors.form}
+        </p>
+        <div className="actions">
+          <button type="submit" className="button primary" disabled={busy || !props.publicKey}>
+            {busy ? 'Creating…' : 'Create token'}
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+function NewToken({ token, onDone }: { token: CreatedToken; onDone: () => void }) {
+  const box = useRef<HTMLInputElement>(null)
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => heading.current?.focus(), [])
+  return (
+    <section className="card highlight" aria-labelledby="new-token-title">
+      <h2 id="new-token-title" ref={heading} tabIndex={-1}>
+        Token for “{token.label}” created
+      </h2>
+      <p>
+        <strong>Copy it now: it is shown only once.</strong> The sandbox stores only its hash. It expires on{' '}
+        {date(token.expiresAt)}.
+      </p>
+      <label htmlFor="new-token" className="label">
+        API token
+      </label>
+      <input id="new-token" ref={box} className="input mono" readOnly value={token.token} data-testid="new-token" />
+      <div className="actions">
+        <CopyButton text={token.token} label="Copy token" selectTarget={() => box.current} />
+        <button type="button" className="button secondary" onClick={onDone}>
+          Done
+        </button>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,157 @@
+import { useEncryptedField, useEncryptedFields, type EncryptedValues } from 'fincode-secure/react'
+import { useRef, useState } from 'react'
+import { api, DemoApiError, type PinResult } from '../api.js'
+import { EncryptedInput } from '../components/EncryptedInput.js'
+import { RotateKeyButton } from '../components/RotateKey.js'
+import { VerdictTable, WireView } from '../components/WireView.js'
+import { useOrgKey } from '../orgKey.js'
+import { PIN_FIELDS } from '../fields.js'
+
+const PIN_RULE = /^[0-9]{4,12}$/
+const pinRule = (value: string) => (PIN_RULE.test(value) ? null : 'Enter 4 to 12 digits.')
+
+interface Sent {
+  fields: EncryptedValues
+  keyFingerprint: string | null
+}
+
+export function ChangePinPage() {
+  const { key } = useOrgKey()
+  const publicKey = key?.publicKey ?? null
+  const current = useEncryptedField({ publicKey, name: PIN_FIELDS.current, required: 'Enter your current PIN.', validate: pinRule })
+  const next = useEncryptedField({ publicKey, name: PIN_FIELDS.next, required: 'Choose a new PIN.', validate: pinRule })
+  const confirm = useEncryptedField({ publicKey, name: PIN_FIELDS.confirm, required: 'Enter the new PIN again.', validate: pinRule })
+  // The group check sees the plaintexts only for the duration of the call.
+  const form = useEncryptedFields([current, next, confirm], {
+    validate: (values) =>
+      values[PIN_FIELDS.next] !== values[PIN_FIELDS.confirm]
+        ? 'The confirmation does not match the new PIN.'
+        : values[PIN_FIELDS.next] === values[PIN_FIELDS.current]
+          ? 'The new PIN must differ from the current one.'
+          : null,
+  })
+
+  const [result, setResult] = useState<PinResult | null>(null)
+  const [resultKey, setResultKey] = useState<string | null>(null)
+  const [failure, setFailure] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  // Ciphertexts (never PINs) of the last submission, for the replay button.
+  const [previous, setPrevious] = useState<Sent | null>(null)
+  const [replayed, setReplayed] = useState(false)
+  const [rotatedNote, setRotatedNote] = useState<string | null>(null)
+  const outcome = useRef<HTMLHeadingElement>(null)
+
+  const send = async (sent: Sent, replay: boolean) => {
+    setBusy(true)
+    setFailure(null)
+    try {
+      const answer = await api.changePin(sent)
+      setResult(answer)
+      setResultKey(sent.keyFingerprint)
+      setReplayed(replay)
+      if (!replay) setPrevious(sent)
+    } catch (error) {
+      setResult(null)
+      setFailure(error instanceof DemoApiError ? `${error.code}: ${error.message}` : String(error))
+    } finally {
+      setBusy(false)
+      requestAnimationFrame(() => outcome.current?.focus())
+    }
+  }
+
+  const onSubmit = form.handleSubmit((values) => send({ fields: values, keyFingerprint: current.fingerprint }, false))
+  const groupError = form.validationMessage && ![current, next, confirm].some((f) => f.validationMessage) ? form.validationMessage : null
+
+  return (
+    <>
+      <p className="lede">
+        All three fields are encrypted in this browser with the organisation's public key before the form is sent. The demo's
+        server passes the ciphertexts on to the sandbox with its API token; the sandbox decrypts them and answers per field.
+      </p>
+      <div className="split">
+        <section className="card" aria-labelledby="pin-form-title">
+          <h2 id="pin-form-title">New transaction PIN</h2>
+          <form onSubmit={onSubmit} noValidate>
+            <EncryptedInput field={current} label="Current PIN" hint="4 to 12 digits." maxLength={12} />
+            <EncryptedInput field={next} label="New PIN" hint="4 to 12 digits." maxLength={12} />
+            <EncryptedInput field={confirm} label="Confirm new PIN" hint="The new PIN again." maxLength={12} extraError={groupError} />
+            <div className="actions">
+              <button type="submit" className="button primary" disabled={!key || busy || form.status === 'encrypting'}>
+                {busy ? 'Sending…' : 'Change PIN'}
+              </button>
+            </div>
+          </form>
+        </section>
+
+        <aside className="card" aria-labelledby="key-in-use-title">
+          <h2 id="key-in-use-title">Key in use</h2>
+          <p>
+            This form encrypts with key{' '}
+            <span className="mono break" data-testid="form-fingerprint">
+              {current.fingerprint ?? '…'}
+            </span>
+          </p>
+          <p className="hint">
+            Rotate it while you are typing: the form picks up the new key and encrypts what you typed again, so nothing made with
+            the old key is sent.
+          </p>
+          <RotateKeyButton
+            label="Rotate key while the form is open…"
+            onRotated={(previousFingerprint, fingerprint) =>
+              setRotatedNote(`Key ${previousFingerprint.slice(0, 12)}… was retired; the form now uses ${fingerprint.slice(0, 12)}….`)
+            }
+          />
+          <p role="status" className="status">
+            {rotatedNote}
+          </p>
+          <h3>Replay</h3>
+          <p className="hint">
+            Send the ciphertexts of your last submission again, exactly as they were. After a rotation they were made with a
+            retired key, and the sandbox refuses them.
+          </p>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={!previous || busy}
+            onClick={() => previous && send(previous, true)}
+          >
+            Replay the previous ciphertext
+          </button>
+        </aside>
+      </div>
+
+      <section className="card" aria-labelledby="outcome-title" hidden={!result && !failure}>
+        <h2 id="outcome-title" ref={outcome} tabIndex={-1}>
+          {failure ? 'Could not reach the sandbox' : result?.ok ? 'The sandbox changed the PIN' : 'The sandbox refused the request'}
+          {replayed && ' (replayed ciphertext)'}
+        </h2>
+        <div role="status" data-testid="pin-outcome">
+          {failure && <p className="notice error">{failure}</p>}
+          {result && <Outcome result={result} replayed={replayed} />}
+        </div>
+        {result && result.verdicts.length > 0 && <VerdictTable verdicts={result.verdicts} />}
+        {result && <WireView result={result} keyFingerprint={resultKey} />}
+      </section>
+    </>
+  )
+}
+
+function Outcome({ result, replayed }: { result: PinResult; replayed: boolean }) {
+  if (result.ok) return <p className="notice ok">Every field decrypted, and the PIN was changed. The PIN itself is never shown back.</p>
+  const code = result.error?.code
+  return (
+    <div className="notice error">
+      <p>
+        <code>{code}</code>: {result.error?.message}
+      </p>
+      {code === 'ERR_KEY_ROTATED' && (
+        <p data-testid="rotated-explanation">
+          These ciphertexts were made with a key that has since been rotated. A rotated key stops working at once: the sandbox
+          keeps it only to tell you why it refuses. {replayed ? 'The form itself already uses the new key, so a new submission works.' : ''}{' '}
+          The demo's server cannot retry on its own: it never had the PIN, only the browser's ciphertexts, so the browser must
+          encrypt again with the current key.
+        </p>
+      )}
+    </div>
+  )
+}
