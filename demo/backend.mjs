@@ -142,7 +142,7 @@ export async function createDemoBackend(sandbox, info) {
             status: error.status,
             response: error.body,
             verdicts: error.body?.error?.fields ?? [],
-            error: { code: error.code, message: error.message, detail: { serverCode: error.serverCode } },
+            error: { code: error.code, message: error.message, serverCode: error.serverCode, serverMessage: error.body?.error?.message },
           }
         }
         if (isFincodeSecureError(error)) return { ok: false, wire: lastWire, status: null, response: null, verdicts: [], error: { code: error.code, message: error.message } }
@@ -193,7 +193,7 @@ export async function createDemoBackend(sandbox, info) {
 function checkSameOrigin(req) {
   const origin = req.headers.origin
   if (origin && origin !== `http://${req.headers.host}`) throw new Problem(403, 'ERR_DEMO_ORIGIN', 'Only the demo’s own pages may call its backend.')
-  if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
     throw new Problem(415, 'ERR_DEMO_REQUEST', 'Send Content-Type: application/json.')
   }
 }

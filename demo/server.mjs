@@ -5,6 +5,8 @@
 //   PORT                  the page's port (default 5173)
 //   FINCODE_SANDBOX_DIR   the sandbox's data directory (default .fincode-sandbox)
 //   FINCODE_SANDBOX_PORT  the sandbox's port (default 0: any free port)
+//   FINCODE_DEMO_CACHE_DIR  Vite's dependency cache (default node_modules/.vite-demo;
+//                         the tests give each demo its own, as two may run at once)
 //
 // Imports the built package (dist/): `npm run demo` builds it first.
 import { existsSync } from 'node:fs'
@@ -42,7 +44,7 @@ const vite = await createServer({
   configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
   root: fileURLToPath(new URL('.', import.meta.url)),
   // Keep Vite's optimised dependencies apart from vitest's.
-  cacheDir: fileURLToPath(new URL('../node_modules/.vite-demo', import.meta.url)),
+  cacheDir: process.env.FINCODE_DEMO_CACHE_DIR || fileURLToPath(new URL('../node_modules/.vite-demo', import.meta.url)),
   clearScreen: false,
   server: {
     // 127.0.0.1, not "localhost": one address whatever /etc/hosts says, and the

@@ -23,10 +23,13 @@ export class DemoApiError extends Error {
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  // Writes always carry a JSON body: the backend refuses other content types,
+  // which a cross-site form could send without a CORS preflight.
+  const write = method !== 'GET'
   const response = await fetch(`/demo-api${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: write ? { 'content-type': 'application/json' } : {},
+    body: write ? JSON.stringify(body ?? {}) : undefined,
   })
   const data = (await response.json().catch(() => null)) as (T & { error?: ApiProblem }) | null
   if (!response.ok || !data) {
@@ -91,13 +94,14 @@ export interface PinResult {
   /** The sandbox's answer body, as received. */
   response: unknown
   verdicts: FieldVerdict[]
-  error?: ApiProblem & { detail?: { serverCode?: string } }
+  /** Why the call failed: the client's error code and message, and what the sandbox itself said. */
+  error?: { code: string; message: string; serverCode?: string; serverMessage?: string }
 }
 
 export const api = {
   key: () => call<OrganisationKey>('GET', '/key'),
   rotateKey: () => call<OrganisationKey & { previousFingerprint: string }>('POST', '/key/rotate'),
-  sandbox: () => call<{ cashier: { email: string; password: string }; expiries: ExpiryOption[] }>('GET', '/sandbox'),
+  sandbox: () => call<{ cashier: { email: string }; expiries: ExpiryOption[] }>('GET', '/sandbox'),
   tokens: () => call<{ tokens: TokenSummary[] }>('GET', '/tokens'),
   createToken: (body: { label: string; expiry: string; email: string; [encrypted: string]: string }) =>
     call<CreatedToken>('POST', '/tokens', body),

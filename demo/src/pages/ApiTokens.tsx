@@ -13,7 +13,7 @@ export function ApiTokensPage() {
   const { key } = useOrgKey()
   const [tokens, setTokens] = useState<TokenSummary[] | null>(null)
   const [listError, setListError] = useState<string | null>(null)
-  const [sandbox, setSandbox] = useState<{ cashier: { email: string; password: string }; expiries: ExpiryOption[] } | null>(null)
+  const [sandbox, setSandbox] = useState<{ cashier: { email: string }; expiries: ExpiryOption[] } | null>(null)
   const [created, setCreated] = useState<CreatedToken | null>(null)
   const [toInvalidate, setToInvalidate] = useState<TokenSummary | null>(null)
   const [invalidating, setInvalidating] = useState(false)
@@ -137,7 +137,7 @@ export function ApiTokensPage() {
 
 function CreateTokenForm(props: {
   publicKey: string | null
-  sandbox: { cashier: { email: string; password: string }; expiries: ExpiryOption[] } | null
+  sandbox: { cashier: { email: string }; expiries: ExpiryOption[] } | null
   onCreated: (token: CreatedToken) => Promise<void>
 }) {
   const id = useId()
@@ -182,8 +182,8 @@ function CreateTokenForm(props: {
       <h2 id={`${id}-title`}>Create a token</h2>
       {props.sandbox && (
         <p className="hint">
-          The sandbox's cashier is <code>{props.sandbox.cashier.email}</code> with the password{' '}
-          <code>{props.sandbox.cashier.password}</code> (a sandbox default, not a secret).
+          The sandbox's cashier is <code>{props.sandbox.cashier.email}</code>; the terminal that runs <code>npm run demo</code>{' '}
+          shows the password (a sandbox default).
         </p>
       )}
       <form onSubmit={onSubmit} noValidate>
@@ -248,7 +248,7 @@ function CreateTokenForm(props: {
             {errors.email}
           </p>
         </div>
-        <EncryptedInput field={password} label="Cashier’s password" hint="Encrypted in this browser before it is sent." inputMode="text" />
+        <EncryptedInput field={password} label="Cashier’s password" hint="The password the cashier signs in to the dashboard with." inputMode="text" />
         <p className="field-error" role="alert">
           {errors.form}
         </p>

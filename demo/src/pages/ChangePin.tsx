@@ -1,5 +1,5 @@
 import { useEncryptedField, useEncryptedFields, type EncryptedValues } from 'fincode-secure/react'
-import { useRef, useState } from 'react'
+import { useRef, useState, type FormEvent } from 'react'
 import { api, DemoApiError, type PinResult } from '../api.js'
 import { EncryptedInput } from '../components/EncryptedInput.js'
 import { RotateKeyButton } from '../components/RotateKey.js'
@@ -59,7 +59,14 @@ export function ChangePinPage() {
     }
   }
 
-  const onSubmit = form.handleSubmit((values) => send({ fields: values, keyFingerprint: current.fingerprint }, false))
+  const submit = form.handleSubmit((values) => send({ fields: values, keyFingerprint: current.fingerprint }, false))
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    const element = event.currentTarget
+    // When a check refused the values, take the keyboard to the first field in error.
+    void submit(event).then(() =>
+      requestAnimationFrame(() => element.querySelector<HTMLElement>('input[aria-invalid="true"]')?.focus()),
+    )
+  }
   const groupError = form.validationMessage && ![current, next, confirm].some((f) => f.validationMessage) ? form.validationMessage : null
 
   return (
@@ -138,16 +145,26 @@ export function ChangePinPage() {
 
 function Outcome({ result, replayed }: { result: PinResult; replayed: boolean }) {
   if (result.ok) return <p className="notice ok">Every field decrypted, and the PIN was changed. The PIN itself is never shown back.</p>
-  const code = result.error?.code
+  const error = result.error
   return (
     <div className="notice error">
-      <p>
-        <code>{code}</code>: {result.error?.message}
-      </p>
-      {code === 'ERR_KEY_ROTATED' && (
+      {error?.serverCode ? (
+        <p>
+          The sandbox answered HTTP {result.status} <code>{error.serverCode}</code>: {error.serverMessage}
+          <br />
+          <span className="hint">
+            fincode-secure/server raised <code>{error.code}</code>.
+          </span>
+        </p>
+      ) : (
+        <p>
+          <code>{error?.code}</code>: {error?.message}
+        </p>
+      )}
+      {error?.code === 'ERR_KEY_ROTATED' && (
         <p data-testid="rotated-explanation">
           These ciphertexts were made with a key that has since been rotated. A rotated key stops working at once: the sandbox
-          keeps it only to tell you why it refuses. {replayed ? 'The form itself already uses the new key, so a new submission works.' : ''}{' '}
+          keeps it only to tell you why it refuses.{replayed ? ' The form itself already uses the new key, so submitting it again works.' : ''}{' '}
           The demo's server cannot retry on its own: it never had the PIN, only the browser's ciphertexts, so the browser must
           encrypt again with the current key.
         </p>

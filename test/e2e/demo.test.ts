@@ -1,0 +1,322 @@
+// `npm run demo` end to end in real Chromium: the dashboard's key and token
+// pages, the PIN form and the sandbox's verdict, a rotation while the form is
+// open, and the page's answer to an origin where WebCrypto does not exist.
+import { createHash } from 'node:crypto'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { CHROMIUM_FLAGS } from '../../vite.config.js'
+import { browserAvailable, CHROMIUM, missingFile } from '../helpers/browsers.js'
+import { startDemo, type RunningDemo } from '../helpers/demo-server.js'
+
+const SHOTS = 'test-results/screenshots'
+const CASHIER = { email: 'cashier@example.com', password: 'sandbox-password' }
+const FIRST_PIN = '0000' // the sandbox's PIN on a new data directory
+const SECOND_PIN = '2468'
+const THIRD_PIN = '13579'
+const TOKEN_SHAPE = /fcs_[A-Za-z0-9_-]{20,}/
+
+/** expect.poll with room for the sandbox to generate an RSA key (its default is 1 s). */
+const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 })
+
+const run = browserAvailable('Chromium', missingFile(CHROMIUM, 'chromium'))
+
+describe.skipIf(!run)('the demo in Chromium', { timeout: 60_000 }, () => {
+  let demo: RunningDemo
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  const problems: string[] = []
+  /** Bodies of every request the page sent to the demo's backend. */
+  const sent: string[] = []
+  /** Answers of the backend, except the one that hands the user their new token. */
+  const answers: string[] = []
+
+  const watch = (p: Page) => {
+    p.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`))
+    p.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+    p.on('request', (r) => r.url().includes('/demo-api/') && sent.push(r.postData() ?? ''))
+    p.on('response', async (r) => {
+      if (!r.url().includes('/demo-api/') || (r.url().endsWith('/demo-api/tokens') && r.request().method() === 'POST')) return
+      answers.push(await r.text().catch(() => ''))
+    })
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    demo = await startDemo()
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP app.test 127.0.0.1'],
+      timeout: 60_000,
+    })
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.url })
+    page = await context.newPage()
+    page.setDefaultTimeout(20_000)
+    watch(page)
+  })
+
+  afterAll(async () => {
+    try {
+      await browser?.close()
+    } finally {
+      await demo?.stop()
+    }
+  })
+
+  afterEach(() => {
+    // Any console error or uncaught exception fails the step it happened in.
+    expect(problems.splice(0)).toEqual([])
+  })
+
+  const shot = async (name: string, p: Page = page) => p.screenshot({ path: `${SHOTS}/chromium-${name}.png`, fullPage: true })
+
+  /** The verdict table as text: [field, decrypted, variant, key] per row. */
+  const verdictRows = () =>
+    page.$$eval('table.verdicts tbody tr', (rows) =>
+      rows.map((tr) => [...tr.querySelectorAll('[data-label]')].map((cell) => cell.textContent!.replace(/\s+/g, ' ').trim())),
+    )
+
+  /** The text of the elements that the `aria-describedby` of `locator` points at. */
+  const description = (locator: Locator) =>
+    locator.evaluate((el) =>
+      (el.getAttribute('aria-describedby') ?? '')
+        .split(/\s+/)
+        .map((id) => document.getElementById(id)?.textContent ?? `(missing #${id})`)
+        .join(' '),
+    )
+
+  test('1. Encryption Keys shows the dashboard key, its fingerprint and size; copy; rotate with a warning', async () => {
+    await page.goto(`${demo.url}#/settings/keys`)
+    const box = page.getByLabel(/PUBLIC KEY/)
+    await eventually(() => box.inputValue()).toMatch(/^MII[A-Za-z0-9+/]+=*$/)
+    const publicKey = await box.inputValue()
+    // The fingerprint on the page is SHA-256 of the DER the Base64 encodes.
+    const fingerprint = createHash('sha256').update(Buffer.from(publicKey, 'base64')).digest('hex')
+    await eventually(() => page.getByTestId('key-fingerprint').textContent()).toBe(fingerprint)
+    expect(await page.getByTestId('key-size').textContent()).toContain('RSA-2048')
+    expect(await page.getByTestId('key-size').textContent()).toContain('190 bytes')
+
+    await page.getByRole('button', { name: 'Copy public key' }).click()
+    await eventually(() => page.getByText('Copied').count()).toBe(1)
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(publicKey)
+    await shot('1-keys')
+
+    // Keyboard: open the confirmation with Enter, leave it with Escape; focus returns.
+    const rotate = page.getByRole('button', { name: 'Rotate key…' })
+    await rotate.focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Rotate the encryption key?' })
+    await eventually(() => dialog.isVisible()).toBe(true)
+    expect(await dialog.textContent()).toContain('the current key stops working at once')
+    await shot('1-keys-rotate-confirm')
+    await page.keyboard.press('Escape')
+    await eventually(() => dialog.isVisible()).toBe(false)
+    expect(await rotate.evaluate((el) => el === document.activeElement)).toBe(true)
+    expect(await box.inputValue()).toBe(publicKey)
+
+    await rotate.click()
+    await dialog.getByRole('button', { name: 'Rotate now' }).click()
+    await eventually(() => box.inputValue()).not.toBe(publicKey)
+    expect(await page.getByRole('status').filter({ hasText: 'Rotated' }).textContent()).toContain(fingerprint.slice(0, 16))
+  })
+
+  test('2. API Tokens: create one with an encrypted password, see it once, list it, use it, invalidate it', async () => {
+    // Keyboard navigation: the link moves focus to the new page's heading.
+    await page.getByRole('link', { name: 'API Tokens' }).focus()
+    await page.keyboard.press('Enter')
+    const heading = page.getByRole('heading', { level: 1, name: 'API Tokens' })
+    await eventually(() => heading.evaluate((el) => el === document.activeElement)).toBe(true)
+
+    // The demo's own server has a token too, marked as such; its secret is never on the page.
+    await eventually(() => page.getByTestId('token-list').textContent()).toContain("this demo's server")
+
+    // Empty submit: every error is tied to its field.
+    await page.getByRole('button', { name: 'Create token' }).click()
+    await eventually(() => description(page.getByLabel('Service name'))).toContain('Name the service')
+    expect(await page.getByLabel('Service name').getAttribute('aria-invalid')).toBe('true')
+
+    await page.getByLabel('Service name').fill('payouts-worker')
+    await page.getByLabel('Expires after').selectOption({ label: '3 months' })
+    await page.getByLabel('Cashier’s email').fill(CASHIER.email)
+    const password = page.getByLabel('Cashier’s password')
+    await password.fill(CASHIER.password)
+    expect(await password.getAttribute('name')).toBeNull()
+    await page.getByRole('button', { name: 'Create token' }).click()
+
+    const tokenBox = page.getByTestId('new-token')
+    await eventually(() => tokenBox.inputValue()).toMatch(TOKEN_SHAPE)
+    const token = await tokenBox.inputValue()
+    expect(await page.getByRole('heading', { name: /created/ }).textContent()).toContain('payouts-worker')
+    expect(await page.getByText('it is shown only once').count()).toBe(1)
+    await page.getByRole('button', { name: 'Copy token' }).click()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token)
+    await shot('2-token-created')
+
+    // The password left the page encrypted only.
+    const createBody = sent.find((b) => b.includes('payouts-worker'))!
+    expect(createBody).not.toContain(CASHIER.password)
+    expect(JSON.parse(createBody).currentPassword).toMatch(/^[A-Za-z0-9+/]{342}==$/)
+
+    // The token works against the sandbox — then "last used" shows it.
+    const verify = () =>
+      fetch(`${demo.sandboxApi}/services/verify-fields`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': token, platform: 'fincode', uuid: 'demo-e2e' },
+        body: '{}',
+      })
+    expect((await verify()).status).toBe(200)
+
+    await page.getByRole('button', { name: 'Done' }).click()
+    expect(await page.content()).not.toContain(token)
+    const row = page.locator('tr[data-token-label="payouts-worker"]')
+    await page.reload()
+    await eventually(() => row.textContent()).toContain('active')
+    expect(await row.locator('[data-label="Last used"]').textContent()).not.toBe('never')
+    const expires = new Date(Date.now())
+    expires.setMonth(expires.getMonth() + 3)
+    expect(await row.locator('[data-label="Expires"]').textContent()).toContain(String(expires.getFullYear()))
+    await shot('2-tokens')
+
+    await row.getByRole('button', { name: /Invalidate/ }).click()
+    const dialog = page.getByRole('dialog', { name: /Invalidate "payouts-worker"/ })
+    expect(await dialog.textContent()).toContain('stops working at once')
+    await dialog.getByRole('button', { name: 'Invalidate' }).click()
+    await eventually(() => row.textContent()).toContain('invalidated')
+    expect(await verify().then((r) => r.json())).toMatchObject({ error: { code: 'TOKEN_REVOKED' } })
+  })
+
+  test('3. Change PIN: three encrypted fields, the wire without the token, the verdict per field', async () => {
+    await page.goto(`${demo.url}#/pin`)
+    await eventually(() => page.getByTestId('form-fingerprint').textContent()).toMatch(/^[0-9a-f]{64}$/)
+    const fingerprint = (await page.getByTestId('form-fingerprint').textContent())!
+
+    // A confirmation that differs is refused in the page, next to the field.
+    await page.getByLabel('Current PIN').fill(FIRST_PIN)
+    await page.getByLabel('New PIN', { exact: true }).fill(SECOND_PIN)
+    await page.getByLabel('Confirm new PIN').fill('9999')
+    const before = sent.length
+    await page.getByRole('button', { name: 'Change PIN' }).click()
+    await eventually(() => description(page.getByLabel('Confirm new PIN'))).toContain('does not match')
+    expect(sent.length).toBe(before)
+
+    await page.getByLabel('Confirm new PIN').fill(SECOND_PIN)
+    await page.getByRole('button', { name: 'Change PIN' }).click()
+    const outcome = page.getByRole('heading', { name: 'The sandbox changed the PIN' })
+    await eventually(() => outcome.count()).toBe(1)
+
+    // Verdict: every field decrypted, with WebCrypto's variant and the form's key.
+    const short = `${fingerprint.slice(0, 12)}…`
+    expect(await verdictRows()).toEqual([
+      ['userPin', 'yes', 'RSA-OAEP-256', short],
+      ['transactionPin', 'yes', 'RSA-OAEP-256', short],
+      ['confirmation.transactionPin', 'yes', 'RSA-OAEP-256', short],
+    ])
+    // The wire: method, URL, platform and uuid, the ciphertexts shortened, no token.
+    const wire = (await page.locator('.wire').textContent())!
+    expect(wire).toContain(`POST ${demo.sandboxApi}/services/change-pin`)
+    expect(wire).toMatch(/platform\s*fincode/)
+    expect(wire).toContain('uuid')
+    expect(wire).toContain(fingerprint)
+    expect(wire).toMatch(/"userPin": "[A-Za-z0-9+/]{12}…[A-Za-z0-9+/=]{12} \(344 chars\)"/)
+    expect(wire).toContain('held by the demo\'s server')
+    expect(wire).not.toMatch(TOKEN_SHAPE)
+
+    // What the page sent: ciphertexts only, never a PIN; the inputs are empty again.
+    const body = JSON.parse(sent.filter((b) => b.includes('"fields"')).at(-1)!)
+    for (const value of Object.values(body.fields as Record<string, string>)) expect(value).toMatch(/^[A-Za-z0-9+/]{342}==$/)
+    expect(JSON.stringify(body)).not.toMatch(/"(0000|2468)"/)
+    for (const label of ['Current PIN', 'Confirm new PIN']) expect(await page.getByLabel(label).inputValue()).toBe('')
+    expect(await page.locator('main').textContent()).not.toContain(SECOND_PIN)
+    await shot('3-pin-verdict')
+    if (process.env.UPDATE_DEMO_SCREENSHOT === '1' || !existsSync('docs/demo.png')) {
+      mkdirSync('docs', { recursive: true })
+      copyFileSync(`${SHOTS}/chromium-3-pin-verdict.png`, 'docs/demo.png')
+    }
+  })
+
+  test('4. Rotating while the form is open re-encrypts it; the old ciphertext is refused as made with a rotated key', async () => {
+    const formKey = page.getByTestId('form-fingerprint')
+    const oldKey = (await formKey.textContent())!
+    await page.getByLabel('Current PIN').fill(SECOND_PIN)
+    await page.getByLabel('New PIN', { exact: true }).fill(THIRD_PIN)
+    await page.getByLabel('Confirm new PIN').fill(THIRD_PIN)
+
+    await page.getByRole('button', { name: 'Rotate key while the form is open…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Rotate the encryption key?' })
+    await dialog.getByRole('button', { name: 'Rotate now' }).click()
+    await eventually(() => formKey.textContent()).not.toBe(oldKey)
+    const newKey = (await formKey.textContent())!
+    // What was typed is still there, now to be encrypted with the new key.
+    expect(await page.getByLabel('New PIN', { exact: true }).inputValue()).toBe(THIRD_PIN)
+
+    // The previous submission's ciphertexts were made with the old key.
+    await page.getByRole('button', { name: 'Replay the previous ciphertext' }).click()
+    await eventually(() => page.getByRole('heading', { name: /refused the request \(replayed ciphertext\)/ }).count()).toBe(1)
+    expect(await page.getByTestId('pin-outcome').textContent()).toContain('ERR_KEY_ROTATED')
+    expect(await page.getByTestId('rotated-explanation').textContent()).toContain('A rotated key stops working at once')
+    const old = `${oldKey.slice(0, 12)}…`
+    expect(await verdictRows()).toEqual([
+      ['userPin', 'no made with a rotated key', 'RSA-OAEP-256', old],
+      ['transactionPin', 'no made with a rotated key', 'RSA-OAEP-256', old],
+      ['confirmation.transactionPin', 'no made with a rotated key', 'RSA-OAEP-256', old],
+    ])
+    await shot('4-rotated-refusal')
+
+    // The form itself encrypts with the new key: the sandbox accepts it.
+    await page.getByRole('button', { name: 'Change PIN' }).click()
+    await eventually(() => page.getByRole('heading', { name: 'The sandbox changed the PIN' }).count()).toBe(1)
+    expect((await verdictRows()).map((row) => row.slice(1))).toEqual(Array(3).fill(['yes', 'RSA-OAEP-256', `${newKey.slice(0, 12)}…`]))
+    await shot('4-after-rotation')
+  })
+
+  test('the token of the demo\'s server never reaches the page', () => {
+    expect(answers.length).toBeGreaterThan(5)
+    for (const answer of answers) expect(answer).not.toMatch(TOKEN_SHAPE)
+  })
+
+  test('readable at phone width (375 px): one column, nothing wider than the screen', async () => {
+    const phone = await context.newPage()
+    watch(phone)
+    try {
+      await phone.setViewportSize({ width: 375, height: 812 })
+      for (const route of ['#/settings/keys', '#/settings/tokens', '#/pin']) {
+        await phone.goto(`${demo.url}${route}`)
+        await phone.getByRole('heading', { level: 1 }).waitFor()
+        await phone.waitForLoadState('networkidle')
+        expect(await phone.evaluate(() => document.documentElement.scrollWidth), route).toBeLessThanOrEqual(375)
+        await shot(`phone-${route.slice(2).replace('/', '-')}`, phone)
+      }
+    } finally {
+      await phone.close()
+    }
+  })
+
+  test('5. On a non-secure origin the page shows ERR_WEBCRYPTO_UNAVAILABLE, and nothing crashes', async () => {
+    const insecure = await context.newPage()
+    watch(insecure)
+    try {
+      const url = `http://app.test:${demo.port}/#/pin`
+      await insecure.goto(url)
+      expect(await insecure.evaluate(() => [window.isSecureContext, typeof crypto.subtle])).toEqual([false, 'undefined'])
+      const notice = insecure.getByTestId('crypto-notice')
+      await notice.waitFor()
+      const text = (await notice.textContent())!
+      expect(text).toContain('ERR_WEBCRYPTO_UNAVAILABLE')
+      expect(text).toContain('crypto.subtle is missing') // the library's own message
+      expect(text).toContain(`http://localhost:${demo.port}`)
+      expect(await insecure.getByRole('alert').filter({ hasText: 'cannot encrypt' }).count()).toBe(1)
+
+      // Submitting shows the error at the fields; nothing is sent.
+      const before = sent.length
+      await insecure.getByLabel('Current PIN').fill(SECOND_PIN)
+      await insecure.getByRole('button', { name: 'Change PIN' }).click()
+      await eventually(() => insecure.locator('.field-error').first().textContent()).toContain('ERR_WEBCRYPTO_UNAVAILABLE')
+      expect(sent.slice(before).some((b) => b.includes('"fields"'))).toBe(false)
+      await shot('5-insecure-origin', insecure)
+    } finally {
+      await insecure.close()
+    }
+  })
+})
