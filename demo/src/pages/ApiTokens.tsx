@@ -278,7 +278,7 @@ function NewToken({ token, onDone }: { token: CreatedToken; onDone: () => void }
       <label htmlFor="new-token" className="label">
         API token
       </label>
-      <input id="new-token" ref={box} className="input mono" readOnly value={token.token} data-testid="new-token" />
+      <input id="new-token" ref={box} className="input mono wide" readOnly value={token.token} data-testid="new-token" />
       <div className="actions">
         <CopyButton text={token.token} label="Copy token" selectTarget={() => box.current} />
         <button type="button" className="button secondary" onClick={onDone}>
