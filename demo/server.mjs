@@ -40,6 +40,7 @@ function integer(name, fallback) {
 const sandbox = await startSandbox({ port: sandboxPort, dataDir })
 const backend = await createDemoBackend(sandbox, { cashierEmail: DEFAULT_CASHIER.email })
 
+const sigtermListeners = process.listeners('SIGTERM')
 const vite = await createServer({
   configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -68,6 +69,9 @@ const vite = await createServer({
     },
   ],
 })
+// Vite exits the process on SIGTERM by itself, which would cut the sandbox's last
+// state write short: this process stops Vite and the sandbox together instead.
+for (const listener of process.listeners('SIGTERM')) if (!sigtermListeners.includes(listener)) process.off('SIGTERM', listener)
 await vite.listen()
 const actualPort = vite.httpServer.address().port
 

@@ -242,13 +242,29 @@ describe.skipIf(!run)('the demo in Chromium', { timeout: 60_000 }, () => {
     await page.getByLabel('Current PIN').fill(SECOND_PIN)
     await page.getByLabel('New PIN', { exact: true }).fill(THIRD_PIN)
     await page.getByLabel('Confirm new PIN').fill(THIRD_PIN)
+    await page.getByLabel('Current PIN').focus() // leaving a field encrypts it
+
+    // Each field now holds a ciphertext made with the form's key.
+    const FIELDS = ['userPin', 'transactionPin', 'confirmation.transactionPin']
+    const hidden = () => page.$$eval('input[type="hidden"]', (inputs) => inputs.map((i) => (i as HTMLInputElement).value))
+    const states = () => page.$$eval('.enc-state', (spans) => spans.map((s) => s.textContent))
+    await eventually(states).toEqual(Array(3).fill(`Encrypted with key ${oldKey.slice(0, 12)}….`))
+    const before = await hidden()
+    expect(before.every((v) => /^[A-Za-z0-9+/]{342}==$/.test(v))).toBe(true)
+    expect(await page.$$eval('input[type="hidden"]', (inputs) => inputs.map((i) => i.getAttribute('name')))).toEqual(FIELDS)
 
     await page.getByRole('button', { name: 'Rotate key while the form is open…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Rotate the encryption key?' })
     await dialog.getByRole('button', { name: 'Rotate now' }).click()
     await eventually(() => formKey.textContent()).not.toBe(oldKey)
     const newKey = (await formKey.textContent())!
-    // What was typed is still there, now to be encrypted with the new key.
+    // The hook encrypted every field again, with the new key; what was typed is still there.
+    await eventually(states).toEqual(Array(3).fill(`Encrypted with key ${newKey.slice(0, 12)}….`))
+    const after = await hidden()
+    after.forEach((value, i) => {
+      expect(value).toMatch(/^[A-Za-z0-9+/]{342}==$/)
+      expect(value).not.toBe(before[i])
+    })
     expect(await page.getByLabel('New PIN', { exact: true }).inputValue()).toBe(THIRD_PIN)
 
     // The previous submission's ciphertexts were made with the old key.

@@ -33,6 +33,11 @@ export function EncryptedInput(props: {
         aria-invalid={Boolean(error) || field.inputProps['aria-invalid']}
         aria-describedby={`${id}-hint ${id}-error`}
         data-field={field.name}
+        // Encrypt as soon as the field is left, so the hidden input shows a ciphertext
+        // (and a key rotation visibly re-encrypts it). The value is read, not kept.
+        onBlur={(event) => {
+          if (event.currentTarget.value !== '') field.encrypt().catch(() => undefined)
+        }}
       />
       <input {...field.hiddenInputProps} />
       <p id={`${id}-hint`} className="hint">
@@ -50,7 +55,7 @@ function describeStatus(field: EncryptedField): string {
     case 'encrypting':
       return 'Encrypting…'
     case 'ready':
-      return `Encrypted with key ${field.fingerprint?.slice(0, 12) ?? ''}….`
+      return field.ciphertext ? `Encrypted with key ${field.fingerprint?.slice(0, 12) ?? ''}….` : 'Encrypted in this browser when you submit.'
     default:
       return 'Encrypted in this browser when you submit.'
   }
