@@ -38,23 +38,22 @@ export async function createDemoBackend(sandbox, info) {
     backendToken = await sandbox.createToken(BACKEND_TOKEN_LABEL, '1m')
   }
 
-  /** What crossed the wire on the last services call, token left out. */
-  let lastWire = null
-  const client = createFincodeClient({
-    baseUrl: sandbox.apiUrl,
-    // A function, so a renewed token is used without rebuilding the client.
-    token: () => backendToken.token,
-    publicKey: async () => (await dashboard('GET', '/encryption-keys/current')).publicKey,
-    uuid: 'fincode-secure-demo',
-    // The browser already encrypted every sensitive field: send the body as it is.
-    fields: [],
-    timeoutMs: 10_000,
-    onRequest: (request) => {
-      const headers = { ...request.headers }
-      delete headers['X-Auth-Token']
-      lastWire = { method: request.method, url: request.url, headers, body: request.body === undefined ? null : JSON.parse(request.body) }
-    },
-  })
+  /**
+   * A client for the sandbox's services, built per request so that what
+   * `onRequest` reports (the wire, token left out) belongs to that request.
+   */
+  const servicesClient = (onRequest) =>
+    createFincodeClient({
+      baseUrl: sandbox.apiUrl,
+      // A function, so a renewed token is used without rebuilding anything.
+      token: () => backendToken.token,
+      publicKey: async () => (await dashboard('GET', '/encryption-keys/current')).publicKey,
+      uuid: 'fincode-secure-demo',
+      // The browser already encrypted every sensitive field: send the body as it is.
+      fields: [],
+      timeoutMs: 10_000,
+      onRequest,
+    })
 
   /** The sandbox's dashboard endpoints (Settings → API Connections): no API token there, as on FinCode. */
   async function dashboard(method, path, body) {
@@ -101,7 +100,7 @@ export async function createDemoBackend(sandbox, info) {
     'GET /tokens': async () => ({ tokens: (await dashboard('GET', '/api-tokens')).tokens.map(tokenView) }),
 
     'POST /tokens': async (body) => {
-      const { label, expiry, email, currentPassword } = body
+      const { label, expiry, email, currentPassword } = body ?? {}
       for (const [name, value] of Object.entries({ label, expiry, email, currentPassword })) {
         if (typeof value !== 'string') throw new Problem(400, 'ERR_DEMO_REQUEST', `${name} must be a string.`)
       }
@@ -130,22 +129,27 @@ export async function createDemoBackend(sandbox, info) {
         transactionPin: fields.transactionPin,
         confirmation: { transactionPin: fields['confirmation.transactionPin'] },
       }
-      lastWire = null
+      let wire = null
+      const client = servicesClient((outgoing) => {
+        const headers = { ...outgoing.headers }
+        delete headers['X-Auth-Token'] // "[redacted]" already; the page just says who holds it
+        wire = { method: outgoing.method, url: outgoing.url, headers, body: outgoing.body === undefined ? null : JSON.parse(outgoing.body) }
+      })
       try {
         const answer = await client.post('/services/change-pin', request)
-        return { ok: true, wire: lastWire, status: 200, response: answer, verdicts: answer?.fields ?? [] }
+        return { ok: true, wire, status: 200, response: answer, verdicts: answer?.fields ?? [] }
       } catch (error) {
         if (isFincodeApiError(error)) {
           return {
             ok: false,
-            wire: lastWire,
+            wire,
             status: error.status,
             response: error.body,
             verdicts: error.body?.error?.fields ?? [],
             error: { code: error.code, message: error.message, serverCode: error.serverCode, serverMessage: error.body?.error?.message },
           }
         }
-        if (isFincodeSecureError(error)) return { ok: false, wire: lastWire, status: null, response: null, verdicts: [], error: { code: error.code, message: error.message } }
+        if (isFincodeSecureError(error)) return { ok: false, wire, status: null, response: null, verdicts: [], error: { code: error.code, message: error.message } }
         throw error
       }
     },
@@ -182,7 +186,7 @@ export async function createDemoBackend(sandbox, info) {
     }
   }
 
-  return { middleware, client }
+  return { middleware }
 }
 
 /**

@@ -185,6 +185,14 @@ describe.skipIf(!run)('the demo in Chromium', { timeout: 60_000 }, () => {
     await dialog.getByRole('button', { name: 'Invalidate' }).click()
     await eventually(() => row.textContent()).toContain('invalidated')
     expect(await verify().then((r) => r.json())).toMatchObject({ error: { code: 'TOKEN_REVOKED' } })
+
+    // Invalidating the demo server's own token: it makes itself a new one (step 3 uses it).
+    const own = page.locator('tr', { hasText: "this demo's server" })
+    await own.getByRole('button', { name: /Invalidate/ }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Invalidate' }).click()
+    await eventually(() => page.getByRole('status').filter({ hasText: 'created itself a new one' }).count()).toBe(1)
+    const rows = page.locator('tr[data-token-label="demo backend"]')
+    await eventually(() => rows.allTextContents()).toEqual([expect.stringContaining('invalidated'), expect.stringMatching(/this demo's server.*active/)])
   })
 
   test('3. Change PIN: three encrypted fields, the wire without the token, the verdict per field', async () => {

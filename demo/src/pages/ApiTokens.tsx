@@ -1,6 +1,6 @@
 import { useEncryptedField } from 'fincode-secure/react'
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react'
-import { api, DemoApiError, type CreatedToken, type ExpiryOption, type TokenSummary } from '../api.js'
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type RefObject } from 'react'
+import { api, DemoApiError, type ExpiryOption, type TokenSummary } from '../api.js'
 import { ConfirmDialog } from '../components/ConfirmDialog.js'
 import { CopyButton } from '../components/CopyButton.js'
 import { EncryptedInput } from '../components/EncryptedInput.js'
@@ -14,7 +14,15 @@ export function ApiTokensPage() {
   const [tokens, setTokens] = useState<TokenSummary[] | null>(null)
   const [listError, setListError] = useState<string | null>(null)
   const [sandbox, setSandbox] = useState<{ cashier: { email: string }; expiries: ExpiryOption[] } | null>(null)
-  const [created, setCreated] = useState<CreatedToken | null>(null)
+  // The new token's summary is state; the token itself goes from the answer
+  // straight into the DOM input that shows it once, and is never React state.
+  const [created, setCreated] = useState<TokenSummary | null>(null)
+  const secret = useRef('')
+  const secretBox = useRef<HTMLInputElement>(null)
+  useLayoutEffect(() => {
+    if (created && secretBox.current) secretBox.current.value = secret.current
+    secret.current = ''
+  }, [created])
   const [toInvalidate, setToInvalidate] = useState<TokenSummary | null>(null)
   const [invalidating, setInvalidating] = useState(false)
   const [listNote, setListNote] = useState<string | null>(null)
@@ -56,13 +64,14 @@ export function ApiTokensPage() {
         hash. Creating one asks for the cashier's password, which this page encrypts before it is sent.
       </p>
       {created ? (
-        <NewToken token={created} onDone={() => setCreated(null)} />
+        <NewToken token={created} box={secretBox} onDone={() => setCreated(null)} />
       ) : (
         <CreateTokenForm
           publicKey={key?.publicKey ?? null}
           sandbox={sandbox}
-          onCreated={async (token) => {
-            setCreated(token)
+          onCreated={async ({ token, ...summary }) => {
+            secret.current = token
+            setCreated(summary)
             await reload()
           }}
         />
@@ -138,7 +147,7 @@ export function ApiTokensPage() {
 function CreateTokenForm(props: {
   publicKey: string | null
   sandbox: { cashier: { email: string }; expiries: ExpiryOption[] } | null
-  onCreated: (token: CreatedToken) => Promise<void>
+  onCreated: (token: { token: string } & TokenSummary) => Promise<void>
 }) {
   const id = useId()
   const password = useEncryptedField({ publicKey: props.publicKey, name: CASHIER_PASSWORD_FIELD, required: "Enter the cashier's password." })
@@ -262,8 +271,7 @@ function CreateTokenForm(props: {
   )
 }
 
-function NewToken({ token, onDone }: { token: CreatedToken; onDone: () => void }) {
-  const box = useRef<HTMLInputElement>(null)
+function NewToken({ token, box, onDone }: { token: TokenSummary; box: RefObject<HTMLInputElement | null>; onDone: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => heading.current?.focus(), [])
   return (
@@ -278,9 +286,9 @@ function NewToken({ token, onDone }: { token: CreatedToken; onDone: () => void }
       <label htmlFor="new-token" className="label">
         API token
       </label>
-      <input id="new-token" ref={box} className="input mono wide" readOnly value={token.token} data-testid="new-token" />
+      <input id="new-token" ref={box} className="input mono wide" readOnly defaultValue="" data-testid="new-token" />
       <div className="actions">
-        <CopyButton text={token.token} label="Copy token" selectTarget={() => box.current} />
+        <CopyButton text={() => box.current?.value ?? ''} label="Copy token" selectTarget={() => box.current} />
         <button type="button" className="button secondary" onClick={onDone}>
           Done
         </button>
