@@ -10,6 +10,12 @@ export interface EncryptFieldsOptions extends EncryptOptions {
   fields?: readonly string[]
 }
 
+// Plain assignment of "__proto__" would set the copy's prototype instead of adding
+// the key (JSON.parse makes it an ordinary own key), so the field would vanish.
+function put(target: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true })
+}
+
 function invalid(message: string): FincodeSecureError {
   return new FincodeSecureError('ERR_PAYLOAD_INVALID', message)
 }
@@ -50,9 +56,9 @@ export async function encryptFields<T>(body: T, publicKey: PublicKeyInput, optio
             throw invalid(`${at} is ${describe(item)}, but sensitive fields must be strings; pass PINs as text so leading zeros survive.`)
           }
           jobs.push([out, name, item, at])
-          out[name] = '' // keeps the key order of the input
+          put(out, name, '') // keeps the key order of the input
         } else {
-          out[name] = walk(item, at)
+          put(out, name, walk(item, at))
         }
       }
       copy = out
@@ -65,7 +71,7 @@ export async function encryptFields<T>(body: T, publicKey: PublicKeyInput, optio
   await Promise.all(
     jobs.map(([out, name, plaintext, at]) =>
       encryptPayload(plaintext, key, options).then(
-        (ciphertext) => (out[name] = ciphertext),
+        (ciphertext) => put(out, name, ciphertext),
         (error: FincodeSecureError) => {
           throw new FincodeSecureError(error.code, `${at}: ${error.message}`, { cause: error })
         },

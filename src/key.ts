@@ -37,6 +37,9 @@ function privateKey(): never {
 function decodeKeyText(text: string): Uint8Array {
   let body = text.trim()
   if (body.includes('-----')) {
+    // Any private block anywhere (a pasted key file holding both halves, say) still
+    // puts a private key in the client: say so before judging the PEM's shape.
+    if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(body)) privateKey()
     const pem = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----$/.exec(body)
     if (!pem) fail('ERR_KEY_INVALID', `publicKey is not a well-formed PEM block; ${WHERE}.`)
     const label = pem[1]!
