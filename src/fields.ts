@@ -1,6 +1,6 @@
 import { encryptPayload, type EncryptOptions } from './encrypt.js'
 import { FincodeSecureError } from './errors.js'
-import { describe, resolveKey, type PublicKeyInput } from './key.js'
+import { describe, importPublicKey, type PublicKeyInput } from './key.js'
 
 /** The fields FinCode's docs ask to encrypt. */
 export const SENSITIVE_FIELDS = Object.freeze(['currentPassword', 'newPassword', 'transactionPin', 'userPin', 'securityAnswer'] as const)
@@ -31,7 +31,7 @@ export async function encryptFields<T>(body: T, publicKey: PublicKeyInput, optio
     throw invalid('options.fields must be an array of non-empty field names, such as ["transactionPin"].')
   }
   const fields = new Set<string>(list)
-  const key = await resolveKey(publicKey)
+  const key = await importPublicKey(publicKey)
   // Encryption starts only once the whole body is known to be valid, so a bad
   // field never leaves other encryptions running with nobody awaiting them.
   const jobs: [out: Record<string, unknown>, name: string, plaintext: string, path: string][] = []
