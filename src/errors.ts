@@ -27,7 +27,10 @@ export type FincodeClientErrorCode =
   | 'ERR_ABORTED'
   | 'ERR_NETWORK'
 
-export class FincodeSecureError<Code extends FincodeSecureErrorCode | FincodeClientErrorCode = FincodeSecureErrorCode> extends Error {
+/** The React entry's own codes (`fincode-secure/react`): the key has not loaded yet; a field failed `required` or `validate()`. */
+export type FincodeFormErrorCode = 'ERR_KEY_MISSING' | 'ERR_VALUE_INVALID'
+
+export class FincodeSecureError<Code extends FincodeSecureErrorCode | FincodeClientErrorCode | FincodeFormErrorCode = FincodeSecureErrorCode> extends Error {
   /** Stable, machine-readable reason. Switch on this, not on `message`. */
   readonly code: Code
 
