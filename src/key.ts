@@ -1,5 +1,6 @@
 import { fromBase64 } from './_base64.js'
 import { readChildren, readTlv } from './_der.js'
+import { rsaPublicKeyInts } from './_rsa.js'
 import { hex, subtle } from './_subtle.js'
 import { FincodeSecureError } from './errors.js'
 import { HASH_BYTES, RSA_OAEP_PARAMS } from './scheme.js'
@@ -76,11 +77,8 @@ function checkSpki(der: Uint8Array): number {
     fail('ERR_KEY_UNSUPPORTED', `publicKey is ${algorithm === EC_PUBLIC_KEY ? 'an EC' : 'not an RSA'} key; FinCode encrypts with RSA-OAEP: ${WHERE}.`)
   }
 
-  // BIT STRING: one "unused bits" byte (0), then RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
-  const rsa = der[second.start] === 0 ? readTlv(der, second.start + 1, second.end) : undefined
-  const ints = rsa && rsa.tag === 0x30 && rsa.end === second.end ? readChildren(der, rsa) : undefined
-  const n = ints?.length === 2 && ints[1]!.tag === 0x02 ? ints[0] : undefined
-  if (!n || n.tag !== 0x02) fail('ERR_KEY_INVALID', notSpki)
+  const n = rsaPublicKeyInts(der, second)?.n
+  if (!n) fail('ERR_KEY_INVALID', notSpki)
   let start = n.start
   while (start < n.end && der[start] === 0) start++
   const bits = start < n.end ? (n.end - start) * 8 - Math.clz32(der[start]!) + 24 : 0
