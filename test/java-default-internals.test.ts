@@ -128,7 +128,7 @@ describe('modPow', () => {
 })
 
 describe('yieldToEventLoop', () => {
-  test('uses scheduler.yield where the runtime has it (Chromium, Firefox)', async () => {
+  test('uses scheduler.yield where the runtime has it (Chromium)', async () => {
     const yieldFn = vi.fn(() => Promise.resolve())
     vi.stubGlobal('scheduler', { yield: yieldFn })
     try {
