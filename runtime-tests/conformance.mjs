@@ -10,7 +10,7 @@
 //   env   { kind: 'server' | 'browser', fixtures, decrypt(keyName, ciphertext) → plaintext (Node's privateDecrypt),
 //           loadServer() → the `fincode-secure/server` namespace, origin (the Node test's HTTP endpoint) }
 
-/** @typedef {{ name: string, where: 'all' | 'server' | 'browser', run: (t: Context) => Promise<void> }} Case */
+/** @typedef {{ name: string, where: 'all' | 'server' | 'browser', run: (t: object) => Promise<void> }} Case */
 
 const SKIP = Symbol('skip')
 
@@ -100,7 +100,7 @@ async function checkImported(t, keyName, text) {
   ok(Object.isFrozen(key), 'the imported key is not frozen')
 }
 
-/** The worst-case bad inputs of one error code, each with the call that must fail. */
+/** Every bad key filed under one error code must give that code, from importPublicKey and from encryptPayload. */
 async function badKeys(t, code) {
   const corpus = t.fx.badKeys[code]
   ok(corpus && corpus.length > 0, `no fixtures for ${code}`)

@@ -5,7 +5,7 @@
 // with those platforms' export conditions — so a broken map or a file missing
 // from `files` fails the matrix.
 import * as esbuild from 'esbuild'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { REPO_DIR, RUNTIME_DIR } from './install.js'
 import { runCommand } from './processes.js'
@@ -146,8 +146,4 @@ export async function browserImportMap(lib: PackedLibrary, specifiers: string[])
     if (path) imports[specifier] = `/pkg/${relative(lib.packageDir, path).split('\\').join('/')}`
   }
   return { imports }
-}
-
-export function packageJson(lib: PackedLibrary): { exports?: Record<string, unknown> } {
-  return JSON.parse(readFileSync(join(lib.packageDir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }
 }
