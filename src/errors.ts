@@ -12,6 +12,18 @@ export type FincodeSecureErrorCode =
   | 'ERR_PAYLOAD_INVALID'
   | 'ERR_WEBCRYPTO_UNAVAILABLE'
   | 'ERR_ENCRYPTION_FAILED'
+  // fincode-secure/server: the API-token client. One union for the whole library,
+  // so a single `switch (error.code)` covers every entry point.
+  | 'ERR_CONFIG_INVALID'
+  | 'ERR_INSECURE_URL'
+  | 'ERR_TOKEN_MISSING'
+  | 'ERR_TOKEN_IN_BROWSER'
+  | 'ERR_TOKEN_REJECTED'
+  | 'ERR_KEY_ROTATED'
+  | 'ERR_API_ERROR'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_NETWORK'
 
 export class FincodeSecureError extends Error {
   /** Stable, machine-readable reason. Switch on this, not on `message`. */
@@ -25,11 +37,12 @@ export class FincodeSecureError extends Error {
 }
 
 /**
- * True for a `FincodeSecureError`, also one from another copy of the library or
+ * True for a `FincodeSecureError` (including its subclass `FincodeApiError` from
+ * `fincode-secure/server`), also one from another copy of the library or
  * another realm (an iframe, a test environment), where `instanceof` fails.
  */
 export function isFincodeSecureError(value: unknown): value is FincodeSecureError {
   if (value instanceof FincodeSecureError) return true
   const v = value as { name?: unknown; code?: unknown } | null
-  return typeof v === 'object' && v !== null && v.name === 'FincodeSecureError' && typeof v.code === 'string'
+  return typeof v === 'object' && v !== null && typeof v.code === 'string' && (v.name === 'FincodeSecureError' || v.name === 'FincodeApiError')
 }

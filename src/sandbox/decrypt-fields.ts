@@ -1,0 +1,100 @@
+// Finds every sensitive field of a request body, decrypts it, and reports per
+// field whether it decrypted and with which OAEP variant. Plaintexts stay in
+// this process: the verdicts that go out never contain them.
+import { SENSITIVE_FIELDS } from '../fields.js'
+import { SandboxHttpError } from './http.js'
+import { oaepDecryptAnyVariant, type OaepVariant } from './oaep-decrypt.js'
+import type { SandboxStore } from './store.js'
+
+export type FieldVerdict =
+  | { field: string; decrypted: true; variant: OaepVariant; keyFingerprint: string }
+  | {
+      field: string
+      decrypted: false
+      reason: 'rotated-key' | 'not-decryptable' | 'not-base64' | 'not-a-string' | 'not-utf8'
+      /** For 'rotated-key': the retired key it was made with, and that key's variant. */
+      keyFingerprint?: string
+      variant?: OaepVariant
+      retiredAt?: string
+    }
+
+export interface DecryptedFields {
+  verdicts: FieldVerdict[]
+  /** Field path → plaintext, for the handler's own checks. Never serialised. */
+  plaintexts: Map<string, string>
+}
+
+const SENSITIVE = new Set<string>(SENSITIVE_FIELDS)
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Standard padded Base64 only, as FinCode's servers (Java's Base64.getDecoder) read it. */
+function strictBase64(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, 'base64')
+  return bytes.length > 0 && bytes.toString('base64') === text ? bytes : undefined
+}
+
+function decryptOne(store: SandboxStore, field: string, value: unknown, plaintexts: Map<string, string>): FieldVerdict {
+  if (typeof value !== 'string') return { field, decrypted: false, reason: 'not-a-string' }
+  const ciphertext = strictBase64(value)
+  if (!ciphertext) return { field, decrypted: false, reason: 'not-base64' }
+  const current = store.currentKey
+  const result = oaepDecryptAnyVariant(store.keyObject(current), ciphertext)
+  if (result) {
+    try {
+      plaintexts.set(field, utf8.decode(result.plaintext))
+    } catch {
+      return { field, decrypted: false, reason: 'not-utf8' }
+    } finally {
+      result.plaintext.fill(0)
+    }
+    return { field, decrypted: true, variant: result.variant, keyFingerprint: current.fingerprint }
+  }
+  // Retired keys are consulted only to explain the refusal, never to accept.
+  for (const retired of store.retiredKeys) {
+    const old = oaepDecryptAnyVariant(store.keyObject(retired), ciphertext)
+    if (old) {
+      old.plaintext.fill(0)
+      return { field, decrypted: false, reason: 'rotated-key', keyFingerprint: retired.fingerprint, variant: old.variant, retiredAt: retired.retiredAt ?? undefined }
+    }
+  }
+  return { field, decrypted: false, reason: 'not-decryptable' }
+}
+
+/** Decrypts every field named in SENSITIVE_FIELDS, at any depth. */
+export function decryptSensitiveFields(store: SandboxStore, body: unknown): DecryptedFields {
+  const verdicts: FieldVerdict[] = []
+  const plaintexts = new Map<string, string>()
+  const walk = (value: unknown, path: string, depth: number) => {
+    if (typeof value !== 'object' || value === null || depth > 32) return
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1))
+      return
+    }
+    for (const [name, item] of Object.entries(value)) {
+      const at = path ? `${path}.${name}` : name
+      if (SENSITIVE.has(name)) verdicts.push(decryptOne(store, at, item, plaintexts))
+      else walk(item, at, depth + 1)
+    }
+  }
+  walk(body, '', 0)
+  return { verdicts, plaintexts }
+}
+
+/**
+ * Refuses the request when a field did not decrypt. "Not decryptable" wins over
+ * "rotated key": re-encrypting with the new key would not fix the other field.
+ */
+export function requireDecrypted(verdicts: FieldVerdict[]): void {
+  const failed = verdicts.filter((v) => !v.decrypted)
+  if (failed.length === 0) return
+  const names = failed.map((v) => v.field).join(', ')
+  if (failed.every((v) => !v.decrypted && v.reason === 'rotated-key')) {
+    throw new SandboxHttpError(409, 'KEY_ROTATED', `${names} ${failed.length > 1 ? 'were' : 'was'} encrypted with a key that has been rotated; fetch the current public key and encrypt again.`, { fields: verdicts })
+  }
+  throw new SandboxHttpError(
+    422,
+    'FIELD_NOT_DECRYPTABLE',
+    `${names} could not be decrypted with the organisation key: send each sensitive field as standard Base64 of RSA-OAEP (SHA-256) with the current key.`,
+    { fields: verdicts },
+  )
+}

@@ -1,0 +1,134 @@
+// fincode-secure/sandbox: the FinCode side in miniature, on the loopback
+// interface only. Node only (node:http, node:crypto, node:fs).
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import { API_ROOT, createHandler, keySummary, tokenSummary } from './routes.js'
+import type { TokenExpiry } from './state-file.js'
+import { SandboxStore } from './store.js'
+
+export { oaepDecode, oaepDecrypt, oaepDecryptAnyVariant, rsaPrivateRaw, type Mgf1Hash, type OaepVariant } from './oaep-decrypt.js'
+export type { FieldVerdict } from './decrypt-fields.js'
+export type { TokenExpiry } from './state-file.js'
+export { TOKEN_EXPIRIES } from './store.js'
+
+/** The cashier the sandbox knows, unless `cashier` says otherwise. Documented for the demo; not a secret. */
+export const DEFAULT_CASHIER = Object.freeze({ email: 'cashier@example.com', password: 'sandbox-password' })
+/** The transaction PIN on first start, unless `transactionPin` says otherwise. */
+export const DEFAULT_TRANSACTION_PIN = '0000'
+
+export interface SandboxOptions {
+  /** Default 8787; 0 picks a free port. */
+  port?: number
+  /** Loopback only: '127.0.0.1' (default), 'localhost' or '::1'. */
+  host?: '127.0.0.1' | 'localhost' | '::1'
+  /** Where the key pairs and token hashes live; default '.fincode-sandbox'. */
+  dataDir?: string
+  /** The cashier whose email and password create API tokens. */
+  cashier?: { email: string; password: string }
+  /** The transaction PIN set on first start (digits). */
+  transactionPin?: string
+  /** Origins (e.g. 'http://localhost:5173') whose pages may call the sandbox directly. */
+  allowedOrigins?: readonly string[]
+  /** The clock, in ms since the epoch; tests move it to expire tokens. */
+  now?: () => number
+  /** Size of generated keys; default 2048. */
+  keyBits?: 2048 | 3072 | 4096
+  /** One line per request and per problem; never a token or plaintext. Default: silent. */
+  log?: (line: string) => void
+}
+
+export interface SandboxKey {
+  id: string
+  algorithm: 'RSA-OAEP-256'
+  /** Base64 SPKI DER, as the dashboard shows it. */
+  publicKey: string
+  fingerprint: string
+  modulusLength: number
+  createdAt: string
+}
+
+export interface SandboxToken {
+  id: string
+  label: string
+  expiresIn: TokenExpiry
+  createdAt: string
+  expiresAt: string
+  lastUsedAt: string | null
+  invalidatedAt: string | null
+  status: 'active' | 'expired' | 'invalidated'
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT */
+  readonly url: string
+  /** url + '/api/v6': the `baseUrl` for createFincodeClient. */
+  readonly apiUrl: string
+  readonly port: number
+  /** Absolute path of the data directory. */
+  readonly dataDir: string
+  /** The current organisation key. */
+  currentKey(): SandboxKey
+  /** Same as POST /encryption-keys/rotate. */
+  rotateKey(): Promise<SandboxKey>
+  /** Creates a token without the cashier's credentials: for tests and scripts in the same process. */
+  createToken(label: string, expiresIn?: TokenExpiry): Promise<{ token: string } & SandboxToken>
+  invalidateToken(id: string): Promise<SandboxToken | undefined>
+  listTokens(): SandboxToken[]
+  /** Stops listening, closes open connections and writes pending state. */
+  close(): Promise<void>
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1'])
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1'
+  if (!LOOPBACK_HOSTS.has(host)) throw new TypeError(`host must be 127.0.0.1, localhost or ::1: the sandbox holds private keys and must not be reachable from the network (got ${JSON.stringify(host)}).`)
+  const port = options.port ?? 8787
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port must be an integer from 0 to 65535, got ${String(port)}.`)
+  const cashier = options.cashier ?? DEFAULT_CASHIER
+  if (!cashier.email || !cashier.password) throw new TypeError('cashier needs a non-empty email and password.')
+  const transactionPin = options.transactionPin ?? DEFAULT_TRANSACTION_PIN
+  if (!/^[0-9]{4,12}$/.test(transactionPin)) throw new TypeError('transactionPin must be 4 to 12 digits.')
+  const dataDir = resolve(options.dataDir ?? '.fincode-sandbox')
+  const now = options.now ?? Date.now
+  const log = options.log ?? (() => {})
+
+  const store = await SandboxStore.open({ dataDir, now, keyBits: options.keyBits ?? 2048, initialTransactionPin: transactionPin })
+  const server: Server = createServer(createHandler({ store, cashier, allowedOrigins: new Set(options.allowedOrigins ?? []), log }))
+  server.keepAliveTimeout = 5_000
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail)
+    server.listen(port, host, () => {
+      server.off('error', fail)
+      done()
+    })
+  })
+  const actualPort = (server.address() as AddressInfo).port
+  const url = `http://${host === '::1' ? '[::1]' : host}:${actualPort}`
+  log(`sandbox listening on ${url}${API_ROOT} (data in ${dataDir})`)
+
+  let closing: Promise<void> | undefined
+  return Object.freeze({
+    url,
+    apiUrl: url + API_ROOT,
+    port: actualPort,
+    dataDir,
+    currentKey: () => keySummary(store.currentKey) as SandboxKey,
+    rotateKey: async () => keySummary((await store.rotateKey()).current) as SandboxKey,
+    createToken: async (label: string, expiresIn: TokenExpiry = '24h') => {
+      const { secret, token } = await store.createToken(label, expiresIn)
+      return { ...(tokenSummary(store, token) as SandboxToken), token: secret }
+    },
+    invalidateToken: async (id: string) => {
+      const token = await store.invalidateToken(id)
+      return token && (tokenSummary(store, token) as SandboxToken)
+    },
+    listTokens: () => store.tokens.map((t) => tokenSummary(store, t) as SandboxToken),
+    close: () =>
+      (closing ??= new Promise<void>((done) => {
+        server.close(() => done())
+        server.closeAllConnections()
+      }).then(() => store.flush())),
+  })
+}

@@ -1,0 +1,312 @@
+import { FincodeSecureError } from '../errors.js'
+import { encryptFields, SENSITIVE_FIELDS } from '../fields.js'
+import { describe, resolveKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
+import type { EncryptionScheme } from '../scheme.js'
+import { FincodeApiError, serverErrorCode, serverErrorMessage, type FincodeApiErrorCode } from './api-error.js'
+import { withDeadline, type Deadline } from './deadline.js'
+import {
+  checkToken,
+  fieldsOption,
+  headerOption,
+  inBrowserPage,
+  refuse,
+  resolveBaseUrl,
+  signalOption,
+  timeoutOption,
+} from './options.js'
+
+type Awaitable<T> = T | PromiseLike<T>
+
+/** A token, or a function returning the current one (so it can be rotated without a restart). */
+export type TokenSource = string | (() => Awaitable<string>)
+/** Key text, an imported key, or a function returning either (called again when the server reports a rotated key). */
+export type PublicKeySource = PublicKeyInput | (() => Awaitable<PublicKeyInput>)
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+export interface FincodeClientOptions {
+  /** Your FinCode subdomain: requests go to https://{domain}.fincode.software/api/v6. */
+  domain?: string
+  /** The API root instead of `domain`, e.g. the sandbox's http://127.0.0.1:8787/api/v6. http:// only for localhost. */
+  baseUrl?: string
+  /** The API token (Settings → API Connections → API Tokens), or a function returning it. Read it from a secret store or FINCODE_API_TOKEN. */
+  token: TokenSource
+  /** The organisation's public key (Encryption Keys), or a function returning it; read it from FINCODE_PUBLIC_KEY or fetch it. */
+  publicKey: PublicKeySource
+  /** `platform` header; default "fincode". */
+  platform?: string
+  /** `uuid` header: your integration's identifier. */
+  uuid: string
+  /** A fetch implementation; default the global `fetch`. */
+  fetch?: typeof fetch
+  /** Field names to encrypt in request bodies; default `SENSITIVE_FIELDS`. */
+  fields?: readonly string[]
+  /** OAEP variant; default SHA-256/MGF1-SHA-256. `javaDefault` from `fincode-secure/java-default` for Java-default servers. */
+  scheme?: EncryptionScheme
+  /** Whole-request time limit in ms (key lookup, encryption, both attempts, reading the answer); default 30000. */
+  timeoutMs?: number
+  /** Aborts every request of this client (e.g. on shutdown). */
+  signal?: AbortSignal
+  /** Lets the client start in a browser page. An API token in a page is readable by anyone who opens it: do not. */
+  dangerouslyAllowBrowser?: boolean
+  /** Called before each attempt with what is about to cross the wire, the token masked. For logs and demos. */
+  onRequest?: (info: OutgoingRequest) => void
+}
+
+export interface RequestOptions {
+  /** The JSON body; its sensitive fields are encrypted before it is sent. */
+  body?: unknown
+  signal?: AbortSignal
+  timeoutMs?: number
+  /** Fields to encrypt for this request; `[]` sends the body as it is (e.g. fields a browser already encrypted). */
+  fields?: readonly string[]
+}
+
+/** What `onRequest` sees. Never holds the token or a plaintext. */
+export interface OutgoingRequest {
+  method: HttpMethod
+  url: string
+  /** The headers as sent, with X-Auth-Token replaced by "[redacted]". */
+  headers: Record<string, string>
+  /** The JSON body as sent (sensitive fields already encrypted). */
+  body: string | undefined
+  /** Fingerprint of the key the body was encrypted with, when something was encrypted. */
+  keyFingerprint: string | undefined
+  /** 1, or 2 for the retry after a key rotation. */
+  attempt: 1 | 2
+}
+
+export interface FincodeClient {
+  readonly baseUrl: string
+  readonly platform: string
+  readonly uuid: string
+  /** Sends one request and resolves with the parsed JSON answer (undefined when empty). */
+  request<T = unknown>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>
+  get<T = unknown>(path: string, options?: Omit<RequestOptions, 'body'>): Promise<T>
+  post<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>
+  put<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>
+  patch<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>
+  delete<T = unknown>(path: string, options?: RequestOptions): Promise<T>
+  /** The key the client encrypts with now (resolving `publicKey` on first use). */
+  publicKey(): Promise<FincodePublicKey>
+}
+
+const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+/** The sandbox's code for "encrypted with a key that has been rotated". */
+const ROTATED_KEY_CODES = new Set(['KEY_ROTATED'])
+
+/**
+ * A client for FinCode's server-to-server API, authenticated with an API
+ * token. Runs wherever `fetch` and WebCrypto exist (Node, Deno, Bun, Workers).
+ * The token lives only in this closure: it is not a property of the client
+ * and never appears in an error, a URL or the client's printed form.
+ */
+export function createFincodeClient(options: FincodeClientOptions): FincodeClient {
+  if (typeof options !== 'object' || options === null) {
+    refuse('ERR_CONFIG_INVALID', `createFincodeClient needs an options object ({ domain, token, publicKey, uuid }), got ${describe(options)}.`)
+  }
+  if (inBrowserPage() && options.dangerouslyAllowBrowser !== true) {
+    refuse(
+      'ERR_TOKEN_IN_BROWSER',
+      'createFincodeClient was called in a browser page. An API token there is readable by anyone who opens the page: call FinCode from your server, and in the page encrypt fields with encryptPayload or useEncryptedField. (dangerouslyAllowBrowser: true overrides this.)',
+    )
+  }
+  const baseUrl = resolveBaseUrl(options.domain, options.baseUrl)
+  const platform = options.platform === undefined ? 'fincode' : headerOption('platform', options.platform, '"fincode"')
+  const uuid = headerOption('uuid', options.uuid, 'the integration UUID FinCode gave you')
+
+  const tokenSource = options.token
+  if (typeof tokenSource !== 'function') checkToken(tokenSource, 'token')
+
+  const keySource = options.publicKey
+  if (keySource === undefined || keySource === null || keySource === '') {
+    refuse('ERR_KEY_INVALID', 'publicKey is required: the organisation key from Settings → API Connections → Encryption Keys (e.g. from the FINCODE_PUBLIC_KEY environment variable), or a function returning it.')
+  }
+
+  if (options.fetch === undefined ? typeof globalThis.fetch !== 'function' : typeof options.fetch !== 'function') {
+    refuse('ERR_CONFIG_INVALID', `fetch must be a function; pass one as options.fetch when the runtime has no global fetch (got ${describe(options.fetch)}).`)
+  }
+  // The global is looked up per call and called on globalThis: browsers throw
+  // "Illegal invocation" for a detached fetch, and tests may replace it late.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const fields = fieldsOption(options.fields, 'fields') ?? SENSITIVE_FIELDS
+  const scheme = options.scheme
+  const timeoutMs = timeoutOption(options.timeoutMs, 'timeoutMs')
+  const clientSignal = signalOption(options.signal, 'signal')
+  const onRequest = options.onRequest
+  if (onRequest !== undefined && typeof onRequest !== 'function') refuse('ERR_CONFIG_INVALID', `onRequest must be a function, got ${describe(onRequest)}.`)
+
+  async function currentToken(deadline: Deadline): Promise<string> {
+    if (typeof tokenSource !== 'function') return tokenSource
+    let value: unknown
+    try {
+      value = await deadline.race(tokenSource())
+    } catch (cause) {
+      if (deadline.signal.aborted || cause instanceof FincodeSecureError) throw cause
+      // The cause is the function's own error; its message is the caller's, not ours.
+      refuse('ERR_TOKEN_MISSING', 'token() threw or rejected; see cause.', cause)
+    }
+    return checkToken(value, 'token() result')
+  }
+
+  // The key in use, shared by concurrent requests. `refreshKey` replaces it once
+  // per rotation, however many requests saw the rotated-key answer at once.
+  let key: Promise<FincodePublicKey> | undefined
+  function loadKey(): Promise<FincodePublicKey> {
+    const loading = (async () => {
+      let input: unknown = keySource
+      if (typeof keySource === 'function') {
+        try {
+          input = await keySource()
+        } catch (cause) {
+          if (cause instanceof FincodeSecureError) throw cause
+          refuse('ERR_KEY_INVALID', 'publicKey() threw or rejected, so there is no key to encrypt with; see cause.', cause)
+        }
+      }
+      return resolveKey(input as PublicKeyInput)
+    })()
+    key = loading
+    loading.catch(() => key === loading && (key = undefined))
+    return loading
+  }
+  function currentKey(): Promise<FincodePublicKey> {
+    return key ?? loadKey()
+  }
+  async function refreshKey(stale: FincodePublicKey): Promise<FincodePublicKey> {
+    const now = key && (await key.catch(() => undefined))
+    return now && now !== stale ? now : loadKey()
+  }
+
+  async function send<T>(method: HttpMethod, path: string, request: RequestOptions = {}): Promise<T> {
+    if (!METHODS.has(method)) refuse('ERR_CONFIG_INVALID', `method must be one of GET, POST, PUT, PATCH, DELETE, got ${typeof method === 'string' ? JSON.stringify(method) : describe(method)}.`)
+    if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /[\s#]/.test(path)) {
+      refuse('ERR_CONFIG_INVALID', 'path must start with "/" and is relative to the API root, such as "/services/change-pin" (no spaces or #).')
+    }
+    if (typeof request !== 'object' || request === null) refuse('ERR_CONFIG_INVALID', `request options must be an object, got ${describe(request)}.`)
+    const hasBody = request.body !== undefined
+    if (hasBody && method === 'GET') refuse('ERR_CONFIG_INVALID', 'A GET request cannot have a body; use post() or put query parameters in the path.')
+    const requestFields = fieldsOption(request.fields, 'options.fields') ?? fields
+    const url = baseUrl + path
+    const deadline = withDeadline(
+      [clientSignal, signalOption(request.signal, 'options.signal')],
+      request.timeoutMs === undefined ? timeoutMs : timeoutOption(request.timeoutMs, 'options.timeoutMs'),
+      `${method} ${path}`,
+    )
+    try {
+      const token = await currentToken(deadline)
+      // The plaintext body lives in this call only: each attempt encrypts it afresh.
+      const encrypts = hasBody && requestFields.length > 0 && hasField(request.body, new Set(requestFields))
+      let usedKey = encrypts ? await deadline.race(currentKey()) : undefined
+      for (let attempt: 1 | 2 = 1; ; attempt = 2) {
+        const body = hasBody
+          ? JSON.stringify(usedKey ? await deadline.race(encryptFields(request.body, usedKey, { fields: requestFields, ...(scheme ? { scheme } : {}) })) : request.body)
+          : undefined
+        const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', platform, uuid }
+        onRequest?.({ method, url, headers: { ...headers, 'X-Auth-Token': '[redacted]' }, body, keyFingerprint: usedKey?.fingerprint, attempt })
+        let response: Response
+        try {
+          // Raced as well: a custom fetch that ignores the signal must not outlive the deadline.
+          // Redirects are never followed: fetch would resend X-Auth-Token to wherever Location points.
+          // ("manual", not "error": Cloudflare Workers reject redirect: 'error' with a TypeError.)
+          response = await deadline.race(fetchImpl(url, { method, headers: { ...headers, 'X-Auth-Token': token }, body, signal: deadline.signal, redirect: 'manual' }))
+        } catch (cause) {
+          if (deadline.signal.aborted) throw deadline.signal.reason
+          refuse('ERR_NETWORK', `${method} ${path}: the request did not reach ${new URL(baseUrl).host} (connection refused, DNS or TLS); see cause.`, cause)
+        }
+        if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+          void response.body?.cancel().catch(() => {})
+          throw apiError('ERR_API_ERROR', response.status, undefined, method, path, 'answered with a redirect, which the client does not follow so that the API token never travels to another address; check baseUrl')
+        }
+        const text = await deadline.race(response.text())
+        const parsed = parseBody(text)
+        if (response.ok) {
+          if (parsed.json) return parsed.value as T
+          throw apiError('ERR_API_ERROR', response.status, parsed.value, method, path, 'answered with a body that is not JSON')
+        }
+        // Only what this client encrypted, with a key it can fetch again, is retried — once.
+        const canRetry = attempt === 1 && usedKey !== undefined && typeof keySource === 'function'
+        const error = failure(response.status, parsed.value, method, path, canRetry)
+        if (error.code === 'ERR_KEY_ROTATED' && canRetry && usedKey) {
+          usedKey = await deadline.race(refreshKey(usedKey))
+          continue
+        }
+        throw error
+      }
+    } catch (error) {
+      // fetch and body reads reject with the signal's reason; anything else that
+      // raced the deadline lost to it. Either way the reason is our typed error.
+      if (deadline.signal.aborted && !(error instanceof FincodeApiError)) throw deadline.signal.reason
+      throw error
+    } finally {
+      deadline.done()
+    }
+  }
+
+  const describeClient = () => `FincodeClient { baseUrl: '${baseUrl}', platform: '${platform}', uuid: '${uuid}', token: [hidden] }`
+  const client: FincodeClient & Record<PropertyKey, unknown> = {
+    baseUrl,
+    platform,
+    uuid,
+    request: send,
+    get: (path, o) => send('GET', path, o),
+    post: (path, body, o) => send('POST', path, { ...o, body }),
+    put: (path, body, o) => send('PUT', path, { ...o, body }),
+    patch: (path, body, o) => send('PATCH', path, { ...o, body }),
+    delete: (path, o) => send('DELETE', path, o),
+    publicKey: currentKey,
+    toString: describeClient,
+    toJSON: () => ({ baseUrl, platform, uuid }),
+    [Symbol.for('nodejs.util.inspect.custom')]: describeClient,
+    [Symbol.for('Deno.customInspect')]: describeClient,
+  }
+  return Object.freeze(client)
+}
+
+/** Whether `value` has one of `fields` at any depth: no key is fetched for bodies without secrets. */
+function hasField(value: unknown, fields: Set<string>, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null || depth > 64) return false
+  if (Array.isArray(value)) return value.some((v) => hasField(v, fields, depth + 1))
+  for (const [name, v] of Object.entries(value)) if ((fields.has(name) && v !== undefined) || hasField(v, fields, depth + 1)) return true
+  return false
+}
+
+function parseBody(text: string): { json: boolean; value: unknown } {
+  if (text === '') return { json: true, value: undefined }
+  try {
+    return { json: true, value: JSON.parse(text) }
+  } catch {
+    return { json: false, value: text.length > 2000 ? `${text.slice(0, 2000)}…` : text }
+  }
+}
+
+function apiError(code: FincodeApiErrorCode, status: number, body: unknown, method: string, path: string, what: string): FincodeApiError {
+  const serverCode = serverErrorCode(body)
+  const said = serverErrorMessage(body)
+  return new FincodeApiError(code, `${method} ${path} ${what} (HTTP ${status}${serverCode ? ` ${serverCode}` : ''})${said ? `: ${said}` : '.'}`, {
+    status,
+    serverCode,
+    body,
+    method,
+    path,
+  })
+}
+
+function failure(status: number, body: unknown, method: string, path: string, willRetry: boolean): FincodeApiError {
+  const serverCode = serverErrorCode(body)
+  if (status === 401) {
+    return apiError('ERR_TOKEN_REJECTED', status, body, method, path, 'was refused because of the API token: it is expired, invalidated or unknown. Create a new one in Settings → API Connections → API Tokens and update FINCODE_API_TOKEN')
+  }
+  if (serverCode && ROTATED_KEY_CODES.has(serverCode)) {
+    return apiError(
+      'ERR_KEY_ROTATED',
+      status,
+      body,
+      method,
+      path,
+      willRetry
+        ? 'was refused: fields were encrypted with a key that has since been rotated'
+        : 'was refused: fields were encrypted with a key that has since been rotated. Fetch the current key (pass publicKey as a function so the client can do it) and encrypt again',
+    )
+  }
+  return apiError('ERR_API_ERROR', status, body, method, path, 'failed')
+}
