@@ -44,7 +44,7 @@ export const firefox: Runtime = {
     )
     const pid = browser.process()?.pid
     try {
-      const version = await browser.version()
+      const version = (await browser.version()).replace(/^firefox\//i, '')
       const page = await browser.newPage()
       const log: string[] = []
       page.on('console', (message) => log.push(`console.${message.type()}: ${message.text()}`))
