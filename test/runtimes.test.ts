@@ -41,9 +41,18 @@ let cleanup: (() => Promise<void>) | undefined
 const outcomes: Outcome[] = []
 const started = Date.now()
 
+/** A browser killed at its deadline may still be letting go of its profile there: retry, then only warn. */
+function removeWorkDir(workDir: string): void {
+  try {
+    rmSync(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+  } catch (error) {
+    console.warn(`could not remove ${workDir}: ${(error as Error).message}`)
+  }
+}
+
 beforeAll(async () => {
   const workDir = mkdtempSync(join(tmpdir(), 'fincode-runtimes-'))
-  cleanup = async () => rmSync(workDir, { recursive: true, force: true })
+  cleanup = async () => removeWorkDir(workDir)
   // Node 20, Chromium and WebKit need nothing from runtime-tests/: a failed install fails only the others.
   await ensureRuntimesInstalled().catch((error: Error) => (installError = error))
   try {
@@ -54,7 +63,7 @@ beforeAll(async () => {
     matrix = { endpoint, lib, workDir }
     cleanup = async () => {
       await endpoint.close()
-      rmSync(workDir, { recursive: true, force: true })
+      removeWorkDir(workDir)
     }
   } catch (error) {
     setupError = error as Error
@@ -62,11 +71,10 @@ beforeAll(async () => {
 }, SETUP_DEADLINE_MS)
 
 afterAll(async () => {
-  await cleanup?.()
-  if (!outcomes.length) return
   // scripts/test.mjs prints the summary at the end of `npm test`.
-  writeSummary(outcomes, matrix?.lib.version ?? '?', (Date.now() - started) / 1000)
+  if (outcomes.length) writeSummary(outcomes, matrix?.lib.version ?? '?', (Date.now() - started) / 1000)
   if (outcomes.length === RUNTIMES.length) updateSupportTable(outcomes)
+  await cleanup?.()
 })
 
 interface RuntimeResult {

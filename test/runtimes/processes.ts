@@ -136,13 +136,15 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 
 /**
  * Like `abortable` for something that must be closed (a browser being
- * launched): if the deadline passes first, it is closed as soon as it arrives.
+ * launched): if the deadline passes first, it waits for the start to settle
+ * (bounded by the launch's own timeout) and closes what arrives, so that when
+ * a runner settles nothing it started is still running.
  */
 export async function startAbortable<T>(starting: Promise<T>, signal: AbortSignal, close: (started: T) => Promise<unknown>): Promise<T> {
   try {
     return await abortable(starting, signal)
   } catch (error) {
-    starting.then(close).catch(() => undefined)
+    await starting.then(close).catch(() => undefined)
     throw error
   }
 }
