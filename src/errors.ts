@@ -3,6 +3,7 @@
  * Messages say what was wrong and what to do; they never contain a plaintext,
  * a key's private part or a token.
  */
+/** The core's codes, for keys, payloads and WebCrypto (`fincode-secure`). */
 export type FincodeSecureErrorCode =
   | 'ERR_KEY_INVALID'
   | 'ERR_KEY_PRIVATE'
@@ -12,8 +13,9 @@ export type FincodeSecureErrorCode =
   | 'ERR_PAYLOAD_INVALID'
   | 'ERR_WEBCRYPTO_UNAVAILABLE'
   | 'ERR_ENCRYPTION_FAILED'
-  // fincode-secure/server: the API-token client. One union for the whole library,
-  // so a single `switch (error.code)` covers every entry point.
+
+/** The API-token client's own codes (`fincode-secure/server`), on top of the core's. */
+export type FincodeClientErrorCode =
   | 'ERR_CONFIG_INVALID'
   | 'ERR_INSECURE_URL'
   | 'ERR_TOKEN_MISSING'
@@ -24,15 +26,15 @@ export type FincodeSecureErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'
   | 'ERR_NETWORK'
-  // From the React entry: the key has not loaded yet, and a field failed `required` or `validate()`.
-  | 'ERR_KEY_MISSING'
-  | 'ERR_VALUE_INVALID'
 
-export class FincodeSecureError extends Error {
+/** The React entry's own codes (`fincode-secure/react`): the key has not loaded yet; a field failed `required` or `validate()`. */
+export type FincodeFormErrorCode = 'ERR_KEY_MISSING' | 'ERR_VALUE_INVALID'
+
+export class FincodeSecureError<Code extends FincodeSecureErrorCode | FincodeClientErrorCode | FincodeFormErrorCode = FincodeSecureErrorCode> extends Error {
   /** Stable, machine-readable reason. Switch on this, not on `message`. */
-  readonly code: FincodeSecureErrorCode
+  readonly code: Code
 
-  constructor(code: FincodeSecureErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.code = code
     this.name = 'FincodeSecureError'

@@ -1,6 +1,6 @@
 import { encryptPayload, type EncryptOptions } from './encrypt.js'
 import { FincodeSecureError } from './errors.js'
-import { describe, resolveKey, type PublicKeyInput } from './key.js'
+import { describe, importPublicKey, type PublicKeyInput } from './key.js'
 
 /** The fields FinCode's docs ask to encrypt. */
 export const SENSITIVE_FIELDS = Object.freeze(['currentPassword', 'newPassword', 'transactionPin', 'userPin', 'securityAnswer'] as const)
@@ -8,6 +8,12 @@ export const SENSITIVE_FIELDS = Object.freeze(['currentPassword', 'newPassword',
 export interface EncryptFieldsOptions extends EncryptOptions {
   /** Key names to encrypt, at any depth; replaces `SENSITIVE_FIELDS`. Names match exactly. */
   fields?: readonly string[]
+}
+
+// Plain assignment of "__proto__" would set the copy's prototype instead of adding
+// the key (JSON.parse makes it an ordinary own key), so the field would vanish.
+function put(target: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true })
 }
 
 function invalid(message: string): FincodeSecureError {
@@ -25,7 +31,7 @@ export async function encryptFields<T>(body: T, publicKey: PublicKeyInput, optio
     throw invalid('options.fields must be an array of non-empty field names, such as ["transactionPin"].')
   }
   const fields = new Set<string>(list)
-  const key = await resolveKey(publicKey)
+  const key = await importPublicKey(publicKey)
   // Encryption starts only once the whole body is known to be valid, so a bad
   // field never leaves other encryptions running with nobody awaiting them.
   const jobs: [out: Record<string, unknown>, name: string, plaintext: string, path: string][] = []
@@ -50,9 +56,9 @@ export async function encryptFields<T>(body: T, publicKey: PublicKeyInput, optio
             throw invalid(`${at} is ${describe(item)}, but sensitive fields must be strings; pass PINs as text so leading zeros survive.`)
           }
           jobs.push([out, name, item, at])
-          out[name] = '' // keeps the key order of the input
+          put(out, name, '') // keeps the key order of the input
         } else {
-          out[name] = walk(item, at)
+          put(out, name, walk(item, at))
         }
       }
       copy = out
@@ -65,7 +71,7 @@ export async function encryptFields<T>(body: T, publicKey: PublicKeyInput, optio
   await Promise.all(
     jobs.map(([out, name, plaintext, at]) =>
       encryptPayload(plaintext, key, options).then(
-        (ciphertext) => (out[name] = ciphertext),
+        (ciphertext) => put(out, name, ciphertext),
         (error: FincodeSecureError) => {
           throw new FincodeSecureError(error.code, `${at}: ${error.message}`, { cause: error })
         },

@@ -22,11 +22,14 @@ const WHERE = 'copy the "PUBLIC KEY" from Settings → API Connections → Encry
 const RSA_ENCRYPTION = '06092a864886f70d010101' // OBJECT IDENTIFIER 1.2.840.113549.1.1.1
 
 function fail(code: 'ERR_KEY_INVALID' | 'ERR_KEY_PRIVATE' | 'ERR_KEY_UNSUPPORTED' | 'ERR_KEY_TOO_SMALL', message: string, cause?: unknown): never {
-  throw new FincodeSecureError(code, message, cause === undefined ? undefined : { cause })
+  throw new FincodeSecureError(code, message, { cause })
 }
 
-function notSpki(label?: string, cause?: unknown): never {
-  fail('ERR_KEY_INVALID', `publicKey is ${label ? `a "${label}", not` : 'not a whole'} SPKI "PUBLIC KEY"; ${WHERE}.`, cause)
+const PKCS1 = 'PKCS#1 ("RSA PUBLIC KEY"),'
+
+/** `what` says what the key is instead, when that is known. */
+function notSpki(what?: string, cause?: unknown): never {
+  fail('ERR_KEY_INVALID', `publicKey is ${what ? what + ' not' : 'not'} an SPKI "PUBLIC KEY"${what ? '' : ' (cut short, extra bytes, or another format)'}; ${WHERE}.`, cause)
 }
 
 function privateKey(): never {
@@ -37,19 +40,23 @@ function privateKey(): never {
 function decodeKeyText(text: string): Uint8Array {
   let body = text.trim()
   if (body.includes('-----')) {
+    // Any private block anywhere (a pasted key file holding both halves, say) still
+    // puts a private key in the client: say so before judging the PEM's shape.
+    if (body.includes('PRIVATE KEY-----')) privateKey()
     const pem = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----$/.exec(body)
-    if (!pem) fail('ERR_KEY_INVALID', `publicKey is not a well-formed PEM block; ${WHERE}.`)
-    const label = pem[1]!
-    if (label.includes('PRIVATE')) privateKey()
-    if (label !== 'PUBLIC KEY') notSpki(label)
+    if (!pem) notSpki('a malformed PEM block,')
+    if (pem[1] !== 'PUBLIC KEY') notSpki(pem[1] === 'RSA PUBLIC KEY' ? PKCS1 : `a PEM "${pem[1]}",`)
     body = pem[2]!
   }
   body = body.replace(/\s+/g, '')
   if (!body) fail('ERR_KEY_INVALID', `publicKey is empty; ${WHERE}.`)
-  if (body.length % 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(body)) {
-    fail('ERR_KEY_INVALID', `publicKey is not standard padded Base64 (no URL-safe - or _); ${WHERE}.`)
+  // atob refuses anything but the standard alphabet (so base64url), and a length
+  // that cannot be Base64; a key cut at a 4-character boundary fails the DER checks.
+  try {
+    return fromBase64(body)
+  } catch {
+    fail('ERR_KEY_INVALID', `publicKey is not standard Base64 (cut short, or URL-safe - and _); ${WHERE}.`)
   }
-  return fromBase64(body)
 }
 
 /**
@@ -63,11 +70,11 @@ function checkSpki(der: Uint8Array): void {
   if (!second) notSpki()
   // PKCS#8 and PKCS#1 private keys open with a one-byte version INTEGER; an encrypted PKCS#8 has an OCTET STRING second.
   if ((first!.tag === 0x02 && first!.end - first!.start === 1) || second.tag === 0x04) privateKey()
-  if (first!.tag === 0x02) notSpki('RSA PUBLIC KEY')
+  if (first!.tag === 0x02) notSpki(PKCS1)
   if (first!.tag !== 0x30 || second.tag !== 0x03 || second.end !== top!.end) notSpki()
   const algorithm = hex(der.subarray(first!.start, first!.end))
   if (!algorithm.startsWith(RSA_ENCRYPTION)) {
-    fail('ERR_KEY_UNSUPPORTED', `publicKey is not an RSA key (an EC key, say); ${WHERE}.`)
+    fail('ERR_KEY_UNSUPPORTED', `publicKey is not an RSA key, which RSA-OAEP needs; ${WHERE}.`)
   }
 }
 
@@ -98,35 +105,32 @@ async function importKeyText(text: string): Promise<FincodePublicKey> {
 
 // Text keys are imported once: importing costs more than encrypting. Concurrent
 // first calls share one promise; a failed import is forgotten so it can be retried.
+// The cache holds a handful of keys (rotations are rare); it is emptied if it ever grows past 16.
 const cache = new Map<string, Promise<FincodePublicKey>>()
-const CACHE_SIZE = 16
-
-/**
- * Imports the organisation's public key: Base64 SPKI DER as the dashboard shows it
- * (whitespace and line breaks anywhere), or a PEM `-----BEGIN PUBLIC KEY-----` block.
- * The same text is imported only once.
- */
-export function importPublicKey(publicKey: string): Promise<FincodePublicKey> {
-  if (typeof publicKey !== 'string') return resolveKey(publicKey)
-  let key = cache.get(publicKey)
-  if (!key) {
-    key = importKeyText(publicKey)
-    cache.set(publicKey, key)
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!)
-    const settled = key
-    key.catch(() => cache.get(publicKey) === settled && cache.delete(publicKey))
-  }
-  return key
-}
 
 /** A key text or an imported key, as every API accepts it. */
 export type PublicKeyInput = string | FincodePublicKey
 
-export function resolveKey(publicKey: PublicKeyInput): Promise<FincodePublicKey> {
-  if (typeof publicKey === 'string') return importPublicKey(publicKey)
-  const key = publicKey as Partial<FincodePublicKey> | null
-  if (key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number') return Promise.resolve(key as FincodePublicKey)
-  return Promise.reject(new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`))
+/**
+ * Imports the organisation's public key: Base64 SPKI DER as the dashboard shows it
+ * (whitespace and line breaks anywhere), or a PEM `-----BEGIN PUBLIC KEY-----` block.
+ * The same text is imported only once; an already imported key is returned as is.
+ */
+export function importPublicKey(publicKey: PublicKeyInput): Promise<FincodePublicKey> {
+  if (typeof publicKey !== 'string') {
+    const key = publicKey as Partial<FincodePublicKey> | null
+    return key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number'
+      ? Promise.resolve(publicKey)
+      : Promise.reject(new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`))
+  }
+  let key = cache.get(publicKey)
+  if (!key) {
+    if (cache.size > 15) cache.clear()
+    const imported = (key = importKeyText(publicKey))
+    cache.set(publicKey, key)
+    key.catch(() => cache.get(publicKey) === imported && cache.delete(publicKey))
+  }
+  return key
 }
 
 export function describe(value: unknown): string {

@@ -1,3 +1,4 @@
+import { subtle } from './_subtle.js'
 import type { FincodePublicKey } from './key.js'
 
 /**
@@ -25,5 +26,8 @@ export const oaepSha256: EncryptionScheme = Object.freeze({
   name: 'RSA-OAEP-256',
   hash: 'SHA-256',
   mgf1Hash: 'SHA-256',
-  encrypt: (key: FincodePublicKey, data: Uint8Array) => globalThis.crypto.subtle.encrypt(RSA_OAEP_PARAMS, key.cryptoKey, data as Uint8Array<ArrayBuffer>),
+  // subtle() rather than globalThis.crypto.subtle: an already imported key can
+  // outlive WebCrypto (a stubbed or polyfilled global), and that must still be
+  // ERR_WEBCRYPTO_UNAVAILABLE, not a TypeError reported as ERR_ENCRYPTION_FAILED.
+  encrypt: (key: FincodePublicKey, data: Uint8Array) => subtle().encrypt(RSA_OAEP_PARAMS, key.cryptoKey, data as Uint8Array<ArrayBuffer>),
 })

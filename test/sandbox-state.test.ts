@@ -3,6 +3,7 @@
 // silently replaced (it holds the organisation's private key).
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -50,7 +51,8 @@ describe('persistence', () => {
   })
 
   test('only loopback hosts are accepted', async () => {
-    await expect(startSandbox({ port: 0, host: '0.0.0.0' as '127.0.0.1', dataDir: tempDir() })).rejects.toThrow(/must not be reachable from the network/)
+    // The host is checked before anything touches the data directory.
+    await expect(startSandbox({ port: 0, host: '0.0.0.0' as '127.0.0.1', dataDir: join(tmpdir(), 'never-created') })).rejects.toThrow(/must not be reachable from the network/)
   })
 })
 

@@ -1,25 +1,28 @@
-import { FincodeSecureError, isFincodeSecureError } from '../errors.js'
+import { FincodeSecureError, isFincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 
-export function valueInvalid(message: string): FincodeSecureError {
-  return new FincodeSecureError('ERR_VALUE_INVALID', message)
+/** What the hooks report in `error`: the core's failures plus a missing key or a refused value. */
+export type FincodeFormError = FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>
+
+export function valueInvalid(message: string): FincodeFormError {
+  return new FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>('ERR_VALUE_INVALID', message)
 }
 
-export function keyMissing(name: string, key: null | undefined): FincodeSecureError {
-  return new FincodeSecureError(
+export function keyMissing(name: string, key: null | undefined): FincodeFormError {
+  return new FincodeSecureError<FincodeFormErrorCode>(
     'ERR_KEY_MISSING',
     `The publicKey for "${name}" has not loaded yet (it is ${key === null ? 'null' : 'undefined'}), so nothing was encrypted or submitted. Submit again once the key has loaded.`,
   )
 }
 
-export function optionInvalid(message: string): FincodeSecureError {
+export function optionInvalid(message: string): FincodeFormError {
   // Same code the core uses for a bad `options.fields`: the caller passed something unusable.
-  return new FincodeSecureError('ERR_PAYLOAD_INVALID', message)
+  return new FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>('ERR_PAYLOAD_INVALID', message)
 }
 
 /** Every failure the hook stores is a FincodeSecureError; anything else becomes one, kept as `cause`. */
-export function asFincodeError(error: unknown): FincodeSecureError {
+export function asFincodeError(error: unknown): FincodeFormError {
   if (isFincodeSecureError(error)) return error
-  return new FincodeSecureError('ERR_ENCRYPTION_FAILED', 'Encryption failed; see cause.', { cause: error })
+  return new FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>('ERR_ENCRYPTION_FAILED', 'Encryption failed; see cause.', { cause: error })
 }
 
 const WITHHELD = 'This value is not accepted.'
@@ -29,7 +32,7 @@ const WITHHELD = 'This value is not accepted.'
  * and error reports, so one that repeats the value is replaced; a validator that
  * throws is reported without its exception, whose text may hold the value too.
  */
-export function runValidator<T>(validate: ((input: T) => unknown) | undefined, input: T, secrets: readonly string[], who: string): FincodeSecureError | null {
+export function runValidator<T>(validate: ((input: T) => unknown) | undefined, input: T, secrets: readonly string[], who: string): FincodeFormError | null {
   if (!validate) return null
   let message: unknown
   try {

@@ -4,8 +4,8 @@
 // local variables of the running encryption, never in this object: the object
 // lives in React state, and React state must never hold a PIN.
 import { encryptPayload } from '../encrypt.js'
-import type { FincodeSecureError } from '../errors.js'
-import { resolveKey, type PublicKeyInput } from '../key.js'
+import type { FincodeFormError } from './errors.js'
+import { importPublicKey, type PublicKeyInput } from '../key.js'
 import type { EncryptionScheme } from '../scheme.js'
 import { asFincodeError, keyMissing, runValidator, valueInvalid } from './errors.js'
 import type { EncryptedFieldStatus, UseEncryptedFieldOptions } from './types.js'
@@ -14,9 +14,9 @@ import type { EncryptedFieldStatus, UseEncryptedFieldOptions } from './types.js'
 export interface FieldView {
   readonly status: EncryptedFieldStatus
   /** The last operation's error (validation, missing key, encryption). */
-  readonly error: FincodeSecureError | null
+  readonly error: FincodeFormError | null
   /** Why the current key cannot be imported; stays until the key changes. */
-  readonly keyError: FincodeSecureError | null
+  readonly keyError: FincodeFormError | null
   readonly ciphertext: string
   readonly fingerprint: string | null
 }
@@ -141,7 +141,7 @@ export class FieldController {
     })
     const key = this.key
     if (key == null) return
-    resolveKey(key).then(
+    importPublicKey(key).then(
       (imported) => gen === this.keyGen && this.show({ fingerprint: imported.fingerprint }),
       (cause: unknown) => gen === this.keyGen && this.show({ keyError: asFincodeError(cause) }),
     )
@@ -221,7 +221,7 @@ export class FieldController {
   }
 
   /** `required`, key presence and `validate()`, for the value about to be encrypted. */
-  check(value: string): FincodeSecureError | null {
+  check(value: string): FincodeFormError | null {
     const { required, validate, publicKey, name } = this.options
     if (value === '') {
       return required ? valueInvalid(typeof required === 'string' && required ? required : 'This field is required.') : null
@@ -294,7 +294,7 @@ export class FieldController {
     return true
   }
 
-  fail(error: FincodeSecureError): void {
+  fail(error: FincodeFormError): void {
     this.dropCiphertext()
     this.show({ status: 'error', error, ciphertext: '' })
   }

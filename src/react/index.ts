@@ -13,4 +13,5 @@ export type {
   UseEncryptedFieldOptions,
   UseEncryptedFieldsOptions,
 } from './types.js'
-export { FincodeSecureError, isFincodeSecureError, type FincodeSecureErrorCode } from '../errors.js'
+export { FincodeSecureError, isFincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
+export type { FincodeFormError } from './errors.js'

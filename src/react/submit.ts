@@ -3,7 +3,7 @@
 // path: what is submitted is the encryption, with the current key, of what the
 // visible inputs hold when the submission proceeds; then the inputs are emptied.
 import type { FormEvent } from 'react'
-import type { FincodeSecureError } from '../errors.js'
+import type { FincodeFormError } from './errors.js'
 import { asFincodeError } from './errors.js'
 import { liveFields, type FieldController } from './field-controller.js'
 import type { EncryptedSubmit, EncryptedValues } from './types.js'
@@ -11,12 +11,12 @@ import type { EncryptedSubmit, EncryptedValues } from './types.js'
 /** Checks several fields together (useEncryptedFields' validate). */
 export interface GroupCheck {
   readonly fields: readonly FieldController[]
-  check(values: Readonly<Record<string, string>>): FincodeSecureError | null
-  fail(error: FincodeSecureError): void
+  check(values: Readonly<Record<string, string>>): FincodeFormError | null
+  fail(error: FincodeFormError): void
   clear(): void
 }
 
-export type Outcome = { values: EncryptedValues; error?: undefined } | { values?: undefined; error: FincodeSecureError | null }
+export type Outcome = { values: EncryptedValues; error?: undefined } | { values?: undefined; error: FincodeFormError | null }
 
 /** Forms being submitted again by us: their submit event must go through untouched (this is the loop guard). */
 const passing = new WeakSet<HTMLFormElement>()
@@ -55,7 +55,7 @@ export async function prepare(fields: readonly FieldController[]): Promise<Outco
   const groups = [...new Set(fields.map(groupOf).filter((g): g is GroupCheck => g !== null))]
   for (let round = 0; round < 20; round++) {
     const snapshot = fields.map((field) => ({ field, value: field.value(), version: field.version, seq: field.begin() }))
-    let firstError: FincodeSecureError | null = null
+    let firstError: FincodeFormError | null = null
     for (const { field, value } of snapshot) {
       const problem = field.check(value)
       if (problem) {
@@ -82,7 +82,7 @@ export async function prepare(fields: readonly FieldController[]): Promise<Outco
     if (snapshot.some(({ field, version }, i) => field.version !== version || (results[i]!.status === 'fulfilled' && results[i]!.value.keyGen !== field.keyGen))) {
       continue // typed or re-keyed meanwhile: encrypt what is there now
     }
-    let failed: FincodeSecureError | null = null
+    let failed: FincodeFormError | null = null
     results.forEach((result, i) => {
       if (result.status === 'rejected') {
         const error = asFincodeError(result.reason)

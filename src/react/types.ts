@@ -1,5 +1,5 @@
 import type { FormEvent, RefCallback } from 'react'
-import type { FincodeSecureError } from '../errors.js'
+import type { FincodeFormError } from './errors.js'
 import type { PublicKeyInput } from '../key.js'
 import type { EncryptionScheme } from '../scheme.js'
 
@@ -72,7 +72,7 @@ export interface EncryptedField extends EncryptedSubmit {
   encrypt: () => Promise<string>
   readonly status: EncryptedFieldStatus
   /** Why `status` is `'error'`. Never contains the value. */
-  readonly error: FincodeSecureError | null
+  readonly error: FincodeFormError | null
   /** The `validate()`/`required` message when that is the error (`error.code === 'ERR_VALUE_INVALID'`), else `null`. */
   readonly validationMessage: string | null
   /** SHA-256 fingerprint (lowercase hex) of the key in use, once it is imported. */
@@ -93,7 +93,7 @@ export interface EncryptedFields extends EncryptedSubmit {
   /** `'error'` if the group or any field failed; `'encrypting'` while any encrypts; `'ready'` when all are. */
   readonly status: EncryptedFieldStatus
   /** The group's own error (its `validate`) or else the first field's error. */
-  readonly error: FincodeSecureError | null
+  readonly error: FincodeFormError | null
   readonly validationMessage: string | null
   /** Encrypts every field (after the fields' and the group's checks); resolves to the ciphertexts by name. */
   encrypt: () => Promise<EncryptedValues>

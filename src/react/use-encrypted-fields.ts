@@ -1,5 +1,5 @@
 import { useLayoutEffect, useState } from 'react'
-import type { FincodeSecureError } from '../errors.js'
+import type { FincodeFormError } from './errors.js'
 import { asFincodeError, optionInvalid, runValidator } from './errors.js'
 import type { FieldController, FieldGroup } from './field-controller.js'
 import { prepare, submitHandlers, type GroupCheck } from './submit.js'
@@ -9,10 +9,10 @@ import { controllerOf } from './use-encrypted-field.js'
 class GroupController implements FieldGroup, GroupCheck {
   fields: readonly FieldController[] = []
   options: UseEncryptedFieldsOptions = {}
-  error: FincodeSecureError | null = null
-  private publish: ((error: FincodeSecureError | null) => void) | null = null
+  error: FincodeFormError | null = null
+  private publish: ((error: FincodeFormError | null) => void) | null = null
 
-  mount(publish: (error: FincodeSecureError | null) => void): () => void {
+  mount(publish: (error: FincodeFormError | null) => void): () => void {
     this.publish = publish
     publish(this.error)
     return () => {
@@ -29,11 +29,11 @@ class GroupController implements FieldGroup, GroupCheck {
     }
   }
 
-  check(values: Readonly<Record<string, string>>): FincodeSecureError | null {
+  check(values: Readonly<Record<string, string>>): FincodeFormError | null {
     return runValidator(this.options.validate, values, Object.values(values), 'useEncryptedFields validate()')
   }
 
-  fail(error: FincodeSecureError): void {
+  fail(error: FincodeFormError): void {
     this.set(error)
   }
 
@@ -45,7 +45,7 @@ class GroupController implements FieldGroup, GroupCheck {
     this.set(null)
   }
 
-  private set(error: FincodeSecureError | null): void {
+  private set(error: FincodeFormError | null): void {
     if (this.error === error) return
     this.error = error
     this.publish?.(error)
@@ -65,7 +65,7 @@ export function useEncryptedFields(fields: readonly EncryptedField[], options: U
     throw optionInvalid('useEncryptedFields: options.validate must be a function (values) => message | null.')
   }
   const controllers = fields.map(controllerOf)
-  const [groupError, setGroupError] = useState<FincodeSecureError | null>(null)
+  const [groupError, setGroupError] = useState<FincodeFormError | null>(null)
   const [group] = useState(() => new GroupController())
   const [handlers] = useState(() => ({
     ...submitHandlers(() => group.fields),

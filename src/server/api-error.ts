@@ -8,8 +8,7 @@ export type FincodeApiErrorCode = 'ERR_API_ERROR' | 'ERR_TOKEN_REJECTED' | 'ERR_
  * `FincodeSecureError`, so `isFincodeSecureError` and `error.code` work for
  * every failure of the library; this adds what the server said.
  */
-export class FincodeApiError extends FincodeSecureError {
-  declare readonly code: FincodeApiErrorCode
+export class FincodeApiError extends FincodeSecureError<FincodeApiErrorCode> {
   /** HTTP status (also 2xx when a success response was not JSON). */
   readonly status: number
   /** The server's own error code, e.g. `TOKEN_EXPIRED`, when its body had one. */

@@ -1,6 +1,6 @@
 import { FincodeSecureError } from '../errors.js'
 import { encryptFields, SENSITIVE_FIELDS } from '../fields.js'
-import { describe, resolveKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
+import { describe, importPublicKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
 import type { EncryptionScheme } from '../scheme.js'
 import { FincodeApiError, serverErrorCode, serverErrorMessage, type FincodeApiErrorCode } from './api-error.js'
 import { withDeadline, type Deadline } from './deadline.js'
@@ -163,7 +163,7 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
           refuse('ERR_KEY_INVALID', 'publicKey() threw or rejected, so there is no key to encrypt with; see cause.', cause)
         }
       }
-      return resolveKey(input as PublicKeyInput)
+      return importPublicKey(input as PublicKeyInput)
     })()
     key = loading
     loading.catch(() => key === loading && (key = undefined))

@@ -11,5 +11,5 @@ export {
   type TokenSource,
 } from './client.js'
 export { FincodeApiError, isFincodeApiError, type FincodeApiErrorCode } from './api-error.js'
-export { FincodeSecureError, isFincodeSecureError, type FincodeSecureErrorCode } from '../errors.js'
+export { FincodeSecureError, isFincodeSecureError, type FincodeClientErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 export { SENSITIVE_FIELDS } from '../fields.js'

@@ -1,10 +1,10 @@
 // Validation of createFincodeClient's options: every refusal happens here,
 // before any request, with a message naming the option and saying what to do.
-import { FincodeSecureError, type FincodeSecureErrorCode } from '../errors.js'
+import { FincodeSecureError, type FincodeClientErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 import { describe } from '../key.js'
 
-export function refuse(code: FincodeSecureErrorCode, message: string, cause?: unknown): never {
-  throw new FincodeSecureError(code, message, cause === undefined ? undefined : { cause })
+export function refuse(code: FincodeSecureErrorCode | FincodeClientErrorCode, message: string, cause?: unknown): never {
+  throw new FincodeSecureError<FincodeSecureErrorCode | FincodeClientErrorCode>(code, message, cause === undefined ? undefined : { cause })
 }
 
 const config = (message: string): never => refuse('ERR_CONFIG_INVALID', message)

@@ -1,0 +1,460 @@
+// The runtime conformance suite, written once and run unchanged in every
+// runtime of the matrix (Node, Deno, Bun, workerd, edge-runtime, Chromium,
+// Firefox, WebKit). It imports nothing: the library (as packed by npm) and
+// everything made in Node — keys, bad inputs, the decryption of our
+// ciphertexts — are handed in, so that a runtime only ever does what a user's
+// code would do there: call the public API with WebCrypto.
+//
+// run(lib, env) → [{ name, ok, error?, skipped? }], one per case of `casesFor(env.kind)`.
+//   lib   the `fincode-secure` module namespace
+//   env   { kind: 'server' | 'browser', fixtures, decrypt(keyName, ciphertext) → plaintext (Node's privateDecrypt),
+//           loadServer() → the `fincode-secure/server` namespace, origin (the Node test's HTTP endpoint) }
+
+/** @typedef {{ name: string, where: 'all' | 'server' | 'browser', run: (t: object) => Promise<void> }} Case */
+
+const SKIP = Symbol('skip')
+
+/** A case that cannot be exercised in this runtime says so; it is reported as skipped, never as passed. */
+function skip(reason) {
+  throw Object.assign(new Error(reason), { [SKIP]: true })
+}
+
+function show(value) {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return String(value)
+  }
+}
+
+function eq(actual, expected, what) {
+  if (actual !== expected) throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`)
+}
+
+function ok(condition, what) {
+  if (!condition) throw new Error(what)
+}
+
+/** Standard padded Base64 of exactly one RSA block: 344 characters for 2048-bit keys, 684 for 4096. */
+function checkCiphertext(ciphertext, bits, what) {
+  eq(typeof ciphertext, 'string', `${what} type`)
+  ok(/^[A-Za-z0-9+/]+={0,2}$/.test(ciphertext), `${what} is not standard Base64: ${show(ciphertext)}`)
+  eq(ciphertext.length, Math.ceil(bits / 8 / 3) * 4, `${what} length`)
+}
+
+/**
+ * `call()` must reject (never throw synchronously, never resolve) with a
+ * FincodeSecureError of `code` whose message does not contain `secret`.
+ * Returns the error for further checks.
+ */
+async function rejects(t, call, code, what, secret, errorName = 'FincodeSecureError') {
+  let promise
+  try {
+    promise = call()
+  } catch (error) {
+    throw new Error(`${what}: threw synchronously (${error?.name}: ${error?.message}) instead of returning a rejected promise`)
+  }
+  let error
+  try {
+    const value = await promise
+    throw Object.assign(new Error(`${what}: resolved to ${show(value)} instead of rejecting with ${code}`), { unexpected: true })
+  } catch (e) {
+    if (e?.unexpected) throw e
+    error = e
+  }
+  ok(t.lib.isFincodeSecureError(error), `${what}: rejected with an untyped ${error?.name}: ${error?.message}`)
+  ok(error instanceof t.lib.FincodeSecureError, `${what}: the error is not instanceof FincodeSecureError`)
+  ok(error instanceof Error, `${what}: the error is not instanceof Error`)
+  eq(error.name, errorName, `${what}: error.name`)
+  eq(error.code, code, `${what}: error.code (message: ${error.message})`)
+  ok(typeof error.message === 'string' && error.message.length > 20, `${what}: the message says nothing useful: ${show(error.message)}`)
+  if (secret) ok(!error.message.includes(secret), `${what}: the message contains the plaintext`)
+  return error
+}
+
+/** Every string in `strings` encrypted with `keyName` and decrypted by Node must come back unchanged. */
+async function roundTrip(t, keyName, strings, key) {
+  const { bits } = t.fx.keys[keyName]
+  for (const plaintext of strings) {
+    let ciphertext
+    try {
+      ciphertext = await t.lib.encryptPayload(plaintext, key ?? t.fx.keys[keyName].spki)
+    } catch (error) {
+      throw new Error(`encryptPayload(${show(plaintext)}) with the ${bits}-bit key: ${describeError(error)}`)
+    }
+    checkCiphertext(ciphertext, bits, `ciphertext of ${show(plaintext)}`)
+    eq(await t.decrypt(keyName, ciphertext), plaintext, `Node's privateDecrypt of the ${bits}-bit ciphertext`)
+  }
+}
+
+async function checkImported(t, keyName, text) {
+  const expected = t.fx.keys[keyName]
+  const key = await t.lib.importPublicKey(text)
+  eq(key.modulusLength, expected.bits, 'modulusLength')
+  eq(key.maxPayloadBytes, expected.maxPayloadBytes, 'maxPayloadBytes')
+  eq(key.fingerprint, expected.fingerprint, 'fingerprint (SHA-256 of the SPKI DER, as Node computes it)')
+  eq(key.spki.length, expected.spkiBytes, 'spki length in bytes')
+  eq(key.cryptoKey.type, 'public', 'cryptoKey.type')
+  eq(key.cryptoKey.algorithm.name, 'RSA-OAEP', 'cryptoKey.algorithm.name')
+  ok(Object.isFrozen(key), 'the imported key is not frozen')
+}
+
+/** Every bad key filed under one error code must give that code, from importPublicKey and from encryptPayload. */
+async function badKeys(t, code) {
+  const corpus = t.fx.badKeys[code]
+  ok(corpus && corpus.length > 0, `no fixtures for ${code}`)
+  for (const { label, key } of corpus) {
+    await rejects(t, () => t.lib.importPublicKey(key), code, `importPublicKey(${label})`)
+    await rejects(t, () => t.lib.encryptPayload('123456', key), code, `encryptPayload('123456', ${label})`, '123456')
+  }
+}
+
+/**
+ * Makes `globalThis.crypto.subtle` undefined, as on a plain-http page: by
+ * shadowing `globalThis.crypto` with a crypto that has no subtle or, where that
+ * global cannot be redefined (edge-runtime), by shadowing `subtle` on the crypto
+ * object. Returns the function that undoes it, or why neither was possible.
+ */
+function hideSubtle() {
+  const real = globalThis.crypto
+  const own = Object.getOwnPropertyDescriptor(globalThis, 'crypto')
+  const reasons = []
+  try {
+    const insecure = { getRandomValues: (array) => real.getRandomValues(array) }
+    Object.defineProperty(globalThis, 'crypto', { value: insecure, configurable: true, writable: true, enumerable: true })
+    if (globalThis.crypto === insecure) {
+      return () => {
+        if (own) Object.defineProperty(globalThis, 'crypto', own)
+        else delete globalThis.crypto
+      }
+    }
+    if (own) Object.defineProperty(globalThis, 'crypto', own)
+    reasons.push('globalThis.crypto ignored the new value')
+  } catch (error) {
+    reasons.push(`globalThis.crypto: ${error?.message}`)
+  }
+  const ownSubtle = Object.getOwnPropertyDescriptor(real, 'subtle')
+  try {
+    Object.defineProperty(real, 'subtle', { value: undefined, configurable: true, writable: true })
+    if (real.subtle === undefined) {
+      return () => {
+        if (ownSubtle) Object.defineProperty(real, 'subtle', ownSubtle)
+        else delete real.subtle
+      }
+    }
+    if (ownSubtle) Object.defineProperty(real, 'subtle', ownSubtle)
+    else delete real.subtle
+    reasons.push('crypto.subtle ignored the new value')
+  } catch (error) {
+    reasons.push(`crypto.subtle: ${error?.message}`)
+  }
+  return reasons.join('; ')
+}
+
+/** A scheme with the interface of `oaepSha256` whose encryption throws what `fail` returns. */
+function failingScheme(t, fail) {
+  return { ...t.lib.oaepSha256, encrypt: async () => Promise.reject(fail()) }
+}
+
+/** @type {Case[]} */
+const CASE_LIST = [
+  {
+    name: 'importPublicKey: a 2048-bit Base64 SPKI key gives modulusLength 2048, maxPayloadBytes 190 and the fingerprint Node computes',
+    where: 'all',
+    run: (t) => checkImported(t, 'rsa2048', t.fx.keys.rsa2048.spki),
+  },
+  {
+    name: 'importPublicKey: a 4096-bit key gives modulusLength 4096, maxPayloadBytes 446 and the fingerprint Node computes',
+    where: 'all',
+    run: (t) => checkImported(t, 'rsa4096', t.fx.keys.rsa4096.spki),
+  },
+  {
+    name: 'importPublicKey: the PEM form and Base64 wrapped at 64 columns with CRLF give the same key',
+    where: 'all',
+    run: async (t) => {
+      await checkImported(t, 'rsa2048', t.fx.keys.rsa2048.pem)
+      await checkImported(t, 'rsa2048', t.fx.keys.rsa2048.wrapped)
+    },
+  },
+  {
+    name: 'encryptPayload, 2048-bit key: Node decrypts a PIN with a leading zero and a password with €, ü and an emoji',
+    where: 'all',
+    run: (t) => roundTrip(t, 'rsa2048', ['012345', 'pässwörd €100 😀']),
+  },
+  {
+    name: 'encryptPayload(""): the empty string round-trips where the runtime\'s WebCrypto can encrypt empty input',
+    where: 'all',
+    run: async (t) => {
+      try {
+        await roundTrip(t, 'rsa2048', [''])
+      } catch (error) {
+        // WebKitGTK's WebCrypto refuses RSA-OAEP of zero bytes. Gate on that capability, tested
+        // directly, so that the library failing where WebCrypto works still fails this case.
+        const key = await t.lib.importPublicKey(t.fx.keys.rsa2048.spki)
+        const native = await crypto.subtle.encrypt({ name: 'RSA-OAEP' }, key.cryptoKey, new Uint8Array(0)).then(
+          () => undefined,
+          (e) => describeError(e),
+        )
+        if (native) skip(`this runtime's crypto.subtle.encrypt refuses an empty RSA-OAEP plaintext (${native}); encryptPayload("") rejects with ERR_ENCRYPTION_FAILED here`)
+        throw error
+      }
+    },
+  },
+  {
+    name: 'encryptPayload, 4096-bit key: Node decrypts what the runtime encrypted',
+    where: 'all',
+    run: (t) => roundTrip(t, 'rsa4096', ['012345', 'Ünïcödé ✓ 🔐']),
+  },
+  {
+    name: 'encryptPayload with an imported FincodePublicKey: OAEP is randomised, two ciphertexts of one PIN differ and both decrypt',
+    where: 'all',
+    run: async (t) => {
+      const key = await t.lib.importPublicKey(t.fx.keys.rsa2048.spki)
+      const [a, b] = await Promise.all([t.lib.encryptPayload('4321', key), t.lib.encryptPayload('4321', key)])
+      ok(a !== b, 'two encryptions of one value are identical: OAEP must be randomised')
+      eq(await t.decrypt('rsa2048', a), '4321', 'first ciphertext decrypted by Node')
+      eq(await t.decrypt('rsa2048', b), '4321', 'second ciphertext decrypted by Node')
+    },
+  },
+  {
+    name: 'limits, 2048-bit key: 190 UTF-8 bytes encrypt (ASCII and €), 191 give ERR_PAYLOAD_TOO_LARGE with both numbers in the message',
+    where: 'all',
+    run: async (t) => {
+      // 63 × '€' (3 bytes each) + 1 byte = 190 bytes in 64 characters: the limit is counted in bytes.
+      await roundTrip(t, 'rsa2048', ['a'.repeat(190), '€'.repeat(63) + 'x'])
+      for (const text of ['a'.repeat(191), '€'.repeat(64), 'ü'.repeat(96)]) {
+        const bytes = new TextEncoder().encode(text).length
+        const error = await rejects(t, () => t.lib.encryptPayload(text, t.fx.keys.rsa2048.spki), 'ERR_PAYLOAD_TOO_LARGE', `${bytes} bytes`, text)
+        ok(error.message.includes(String(bytes)) && error.message.includes('190'), `the message does not give ${bytes} and 190: ${error.message}`)
+      }
+    },
+  },
+  {
+    name: 'limits, 4096-bit key: 446 bytes encrypt and decrypt, 447 give ERR_PAYLOAD_TOO_LARGE',
+    where: 'all',
+    run: async (t) => {
+      await roundTrip(t, 'rsa4096', ['b'.repeat(446)])
+      await rejects(t, () => t.lib.encryptPayload('b'.repeat(447), t.fx.keys.rsa4096.spki), 'ERR_PAYLOAD_TOO_LARGE', '447 bytes')
+    },
+  },
+  {
+    name: 'encryptFields: sensitive fields at any depth (objects, arrays) are encrypted and decrypt in Node; nothing else changes; the input is not mutated',
+    where: 'all',
+    run: async (t) => {
+      const body = {
+        amount: 1000,
+        userPin: '0007',
+        account: { holder: 'Juan dela Cruz', currentPassword: 'old-pässword', newPassword: 'new-pässword 😀' },
+        questions: [{ question: 'first pet?', securityAnswer: 'Bantay' }, { question: 'city?', securityAnswer: 'Cebu' }],
+        transactionPin: undefined,
+        note: 'userPin is only sensitive as a key name',
+      }
+      const before = JSON.stringify(body)
+      const out = await t.lib.encryptFields(body, t.fx.keys.rsa2048.spki)
+      eq(JSON.stringify(body), before, 'the input body after encryptFields (must not be mutated)')
+      ok(out !== body && out.account !== body.account && out.questions !== body.questions, 'encryptFields returned (parts of) the input instead of a copy')
+      eq(out.amount, 1000, 'amount')
+      eq(out.note, body.note, 'note')
+      eq(out.account.holder, 'Juan dela Cruz', 'account.holder')
+      eq(out.questions[0].question, 'first pet?', 'questions[0].question')
+      ok(!('transactionPin' in out) || out.transactionPin === undefined, 'an undefined sensitive field was turned into a value')
+      const sensitive = [
+        [out.userPin, '0007'],
+        [out.account.currentPassword, 'old-pässword'],
+        [out.account.newPassword, 'new-pässword 😀'],
+        [out.questions[0].securityAnswer, 'Bantay'],
+        [out.questions[1].securityAnswer, 'Cebu'],
+      ]
+      for (const [ciphertext, plaintext] of sensitive) {
+        checkCiphertext(ciphertext, 2048, `ciphertext of ${show(plaintext)}`)
+        eq(await t.decrypt('rsa2048', ciphertext), plaintext, 'Node decrypts the field')
+      }
+      eq(JSON.stringify(Object.keys(out)), JSON.stringify(Object.keys(body)), 'key order of the copy')
+    },
+  },
+  {
+    name: 'encryptFields: options.fields replaces SENSITIVE_FIELDS, which lists the five fields of the docs',
+    where: 'all',
+    run: async (t) => {
+      eq(JSON.stringify(t.lib.SENSITIVE_FIELDS), JSON.stringify(['currentPassword', 'newPassword', 'transactionPin', 'userPin', 'securityAnswer']), 'SENSITIVE_FIELDS')
+      const out = await t.lib.encryptFields({ otp: '9999', userPin: '1234' }, t.fx.keys.rsa2048.spki, { fields: ['otp'] })
+      eq(out.userPin, '1234', 'userPin (not in options.fields)')
+      checkCiphertext(out.otp, 2048, 'otp')
+      eq(await t.decrypt('rsa2048', out.otp), '9999', 'Node decrypts otp')
+    },
+  },
+  {
+    name: 'ERR_KEY_INVALID: empty, not Base64, base64url, truncated, trailing bytes, PKCS#1 "RSA PUBLIC KEY", a number',
+    where: 'all',
+    run: (t) => badKeys(t, 'ERR_KEY_INVALID'),
+  },
+  {
+    name: 'ERR_KEY_PRIVATE: PKCS#8 and PKCS#1 private keys, PEM and Base64 DER',
+    where: 'all',
+    run: (t) => badKeys(t, 'ERR_KEY_PRIVATE'),
+  },
+  {
+    name: 'ERR_KEY_UNSUPPORTED: an EC P-256 SPKI key',
+    where: 'all',
+    run: (t) => badKeys(t, 'ERR_KEY_UNSUPPORTED'),
+  },
+  {
+    name: 'ERR_KEY_TOO_SMALL: a 1024-bit RSA key',
+    where: 'all',
+    run: (t) => badKeys(t, 'ERR_KEY_TOO_SMALL'),
+  },
+  {
+    name: 'ERR_PAYLOAD_INVALID: a lone surrogate, a number, and a number PIN in encryptFields',
+    where: 'all',
+    run: async (t) => {
+      const { loneSurrogate } = t.fx.payloads
+      // JSON carried the fixture here: make sure it still holds the unpaired half.
+      ok(/\p{Cs}/u.test(loneSurrogate), 'the lone-surrogate fixture lost its surrogate on the way into the runtime')
+      const key = t.fx.keys.rsa2048.spki
+      await rejects(t, () => t.lib.encryptPayload(loneSurrogate, key), 'ERR_PAYLOAD_INVALID', 'a lone surrogate', loneSurrogate)
+      await rejects(t, () => t.lib.encryptPayload(123456, key), 'ERR_PAYLOAD_INVALID', 'the number 123456', '123456')
+      await rejects(t, () => t.lib.encryptFields({ nested: { userPin: 1234 } }, key), 'ERR_PAYLOAD_INVALID', 'encryptFields with userPin: 1234', '1234')
+      await rejects(t, () => t.lib.encryptFields({ userPin: loneSurrogate }, key), 'ERR_PAYLOAD_INVALID', 'encryptFields with a lone surrogate', loneSurrogate)
+    },
+  },
+  {
+    name: 'ERR_PAYLOAD_TOO_LARGE: encryptPayload and encryptFields, the message names the field and not the plaintext',
+    where: 'all',
+    run: async (t) => {
+      const secret = 's3cret-'.repeat(30) // 210 bytes
+      await rejects(t, () => t.lib.encryptPayload(secret, t.fx.keys.rsa2048.spki), 'ERR_PAYLOAD_TOO_LARGE', 'encryptPayload of 210 bytes', secret)
+      const error = await rejects(t, () => t.lib.encryptFields({ account: { newPassword: secret } }, t.fx.keys.rsa2048.spki), 'ERR_PAYLOAD_TOO_LARGE', 'encryptFields', secret)
+      ok(error.message.includes('newPassword'), `the message does not name the field: ${error.message}`)
+    },
+  },
+  {
+    name: 'ERR_ENCRYPTION_FAILED: a scheme whose encrypt throws, and a key WebCrypto refuses to encrypt with; the cause is kept',
+    where: 'all',
+    run: async (t) => {
+      const boom = new TypeError('scheme failure made by the conformance suite')
+      const error = await rejects(
+        t,
+        () => t.lib.encryptPayload('123456', t.fx.keys.rsa2048.spki, { scheme: failingScheme(t, () => boom) }),
+        'ERR_ENCRYPTION_FAILED',
+        'a throwing scheme',
+        '123456',
+      )
+      eq(error.cause, boom, 'error.cause')
+      // A real WebCrypto refusal: an RSA-OAEP key imported for wrapKey only cannot encrypt.
+      const imported = await t.lib.importPublicKey(t.fx.keys.rsa2048.spki)
+      const wrapOnly = await crypto.subtle.importKey('spki', imported.spki, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['wrapKey'])
+      const key = { ...imported, cryptoKey: wrapOnly }
+      const refused = await rejects(t, () => t.lib.encryptPayload('123456', key), 'ERR_ENCRYPTION_FAILED', 'a wrapKey-only CryptoKey', '123456')
+      ok(refused.cause instanceof Error || typeof refused.cause?.name === 'string', `the WebCrypto error is not kept as cause: ${show(refused.cause)}`)
+    },
+  },
+  {
+    name: 'ERR_WEBCRYPTO_UNAVAILABLE: with crypto.subtle gone (as on a plain-http page) importPublicKey says so; WebCrypto works again afterwards',
+    where: 'all',
+    run: async (t) => {
+      const real = globalThis.crypto
+      const subtle = real.subtle
+      const restore = hideSubtle()
+      if (typeof restore === 'string') skip(`crypto.subtle cannot be hidden in this runtime (${restore}), so its absence cannot be simulated`)
+      try {
+        ok(globalThis.crypto?.subtle === undefined, 'crypto.subtle is still visible after hiding it')
+        // A text not imported before: the key cache must not answer for WebCrypto.
+        const fresh = `\n${t.fx.keys.rsa2048.spki}\n\n\n`
+        const error = await rejects(t, () => t.lib.importPublicKey(fresh), 'ERR_WEBCRYPTO_UNAVAILABLE', 'importPublicKey without crypto.subtle')
+        ok(/https|localhost/.test(error.message), `the message does not say where WebCrypto is available: ${error.message}`)
+      } finally {
+        restore()
+      }
+      eq(globalThis.crypto, real, 'globalThis.crypto after restoring it')
+      eq(globalThis.crypto.subtle, subtle, 'crypto.subtle after restoring it')
+      await roundTrip(t, 'rsa2048', ['after-restore'])
+    },
+  },
+  {
+    name: 'fincode-secure/server: createFincodeClient sends X-Auth-Token, platform, uuid, Content-Type: application/json and encrypted sensitive fields to 127.0.0.1',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { token, platform, uuid } = t.fx.server
+      const client = server.createFincodeClient({ baseUrl: `${t.origin}/api/v6`, token, publicKey: t.fx.keys.rsa2048.spki, platform, uuid })
+      const body = { cardNumber: '4111111111111111', amount: 250, userPin: '0420', profile: { securityAnswer: 'Bantay 🐕' } }
+      const reply = await client.post('/services/conformance/echo', body)
+      ok(reply && typeof reply === 'object', `the client returned ${show(reply)} instead of the parsed JSON reply`)
+      eq(JSON.stringify(reply.problems), '[]', 'what the endpoint found wrong with the request')
+      eq(reply.decrypted.userPin, '0420', 'userPin as Node decrypted it')
+      eq(reply.decrypted['profile.securityAnswer'], 'Bantay 🐕', 'profile.securityAnswer as Node decrypted it')
+      eq(reply.plain.cardNumber, '4111111111111111', 'cardNumber (not sensitive) as sent')
+      eq(reply.plain.amount, 250, 'amount as sent')
+      eq(body.userPin, '0420', 'the caller’s body after the request (must not be mutated)')
+    },
+  },
+  {
+    name: 'fincode-secure/server: a rejected token becomes ERR_TOKEN_REJECTED, and the token appears in no message',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { revokedToken, platform, uuid } = t.fx.server
+      const client = server.createFincodeClient({ baseUrl: `${t.origin}/api/v6`, token: revokedToken, publicKey: t.fx.keys.rsa2048.spki, platform, uuid })
+      const request = () => client.request('POST', '/services/conformance/echo', { body: { userPin: '1111' } })
+      const error = await rejects(t, request, 'ERR_TOKEN_REJECTED', 'a revoked token', revokedToken, 'FincodeApiError')
+      ok(server.isFincodeApiError(error), 'isFincodeApiError(error) is false')
+      eq(error.status, 401, 'error.status')
+      eq(error.serverCode, 'TOKEN_REVOKED', 'error.serverCode (the endpoint answers {error: {code: "TOKEN_REVOKED"}})')
+      ok(!String(error.stack ?? '').includes(revokedToken), 'the stack contains the token')
+      ok(!String(client).includes(revokedToken), 'String(client) contains the token')
+      ok(!JSON.stringify(client ?? {}).includes(revokedToken), 'JSON.stringify(client) contains the token')
+    },
+  },
+  {
+    name: 'fincode-secure/server: in a browser page createFincodeClient refuses an API token with ERR_TOKEN_IN_BROWSER',
+    where: 'browser',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { token, platform, uuid } = t.fx.server
+      let error
+      try {
+        server.createFincodeClient({ baseUrl: `${t.origin}/api/v6`, token, publicKey: t.fx.keys.rsa2048.spki, platform, uuid })
+      } catch (e) {
+        error = e
+      }
+      ok(error, 'createFincodeClient started in a browser page with an API token')
+      eq(error.code, 'ERR_TOKEN_IN_BROWSER', `error.code (message: ${error.message})`)
+      ok(!error.message.includes(token), 'the message contains the token')
+    },
+  },
+]
+
+/** Names of the cases that run in a runtime of this kind, known without running anything. */
+export function casesFor(kind) {
+  return CASE_LIST.filter((c) => c.where === 'all' || c.where === kind).map((c) => c.name)
+}
+
+/** "Name: message (cause: Name: message …)", since a FincodeSecureError keeps WebCrypto's own error as its cause. */
+function describeError(error, depth = 0) {
+  if (!(error instanceof Error) && typeof error?.message !== 'string') return show(error)
+  const cause = error.cause !== undefined && depth < 3 ? ` (cause: ${describeError(error.cause, depth + 1)})` : ''
+  return `${error.name}${error.code ? ` ${error.code}` : ''}: ${error.message}${cause}`
+}
+
+export async function run(lib, env) {
+  const t = {
+    lib,
+    fx: env.fixtures,
+    origin: env.origin,
+    decrypt: env.decrypt,
+    loadServer: env.loadServer,
+  }
+  const results = []
+  for (const c of CASE_LIST) {
+    if (c.where !== 'all' && c.where !== env.kind) continue
+    const started = Date.now()
+    try {
+      await c.run(t)
+      results.push({ name: c.name, ok: true, ms: Date.now() - started })
+    } catch (error) {
+      results.push(error?.[SKIP] ? { name: c.name, ok: false, skipped: error.message } : { name: c.name, ok: false, error: describeError(error), ms: Date.now() - started })
+    }
+  }
+  return results
+}
