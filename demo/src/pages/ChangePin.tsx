@@ -83,7 +83,9 @@ export function ChangePinPage() {
             <EncryptedInput field={next} label="New PIN" hint="4 to 12 digits." maxLength={12} />
             <EncryptedInput field={confirm} label="Confirm new PIN" hint="The new PIN again." maxLength={12} extraError={groupError} />
             <div className="actions">
-              <button type="submit" className="button primary" disabled={!key || busy || form.status === 'encrypting'}>
+              {/* Not disabled while a field encrypts on blur: that blur comes from the click on this
+                  very button, and a button disabled in between would swallow the click. */}
+              <button type="submit" className="button primary" disabled={!key || busy}>
                 {busy ? 'Sending…' : 'Change PIN'}
               </button>
             </div>
