@@ -1,7 +1,8 @@
 import { toBase64 } from './_base64.js'
 import { FincodeSecureError } from './errors.js'
 import { describe, importPublicKey, type PublicKeyInput } from './key.js'
-import { oaepSha256, type EncryptionScheme } from './scheme.js'
+import { subtle } from './_subtle.js'
+import { RSA_OAEP_PARAMS, type EncryptionScheme } from './scheme.js'
 
 export interface EncryptOptions {
   /** Padding variant; default `oaepSha256`. `javaDefault` (from `fincode-secure/java-default`) targets Java's default provider. */
@@ -14,15 +15,14 @@ export interface EncryptOptions {
  * Java, JavaScript, Python and C# samples in FinCode's docs.
  */
 export async function encryptPayload(payload: string, publicKey: PublicKeyInput, options?: EncryptOptions): Promise<string> {
-  if (typeof payload !== 'string') {
-    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `payload must be a string, got ${describe(payload)}; a PIN as text keeps its leading zeros.`)
+  // An empty payload has nothing to protect, and WebKit's WebCrypto refuses it: one answer in every runtime.
+  if (typeof payload !== 'string' || !payload) {
+    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `payload must be a non-empty string, got ${payload === '' ? 'an empty one' : describe(payload)}; a PIN as text keeps its leading zeros.`)
   }
-  // With the u flag a valid surrogate pair is one code point, so \p{Cs} finds only
-  // lone halves, which TextEncoder would silently turn into U+FFFD.
   if (/\p{Cs}/u.test(payload)) {
     throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'payload has an unpaired UTF-16 surrogate, which would reach the server as U+FFFD.')
   }
-  const scheme = options?.scheme ?? oaepSha256
+  const scheme = options?.scheme
   const key = await importPublicKey(publicKey)
   const data = new TextEncoder().encode(payload)
   try {
@@ -32,10 +32,12 @@ export async function encryptPayload(payload: string, publicKey: PublicKeyInput,
         `payload is ${data.length} bytes of UTF-8; a ${key.modulusLength}-bit key takes at most ${key.maxPayloadBytes}. Encrypt each sensitive field alone, never a whole body.`,
       )
     }
-    return toBase64(new Uint8Array(await scheme.encrypt(key, data)))
+    // The default path calls WebCrypto directly rather than through oaepSha256:
+    // a bundle that never names a scheme then carries no scheme object at all.
+    return toBase64(new Uint8Array(await (scheme ? scheme.encrypt(key, data) : subtle().encrypt(RSA_OAEP_PARAMS, key.cryptoKey, data))))
   } catch (cause) {
     if (cause instanceof FincodeSecureError) throw cause
-    throw new FincodeSecureError('ERR_ENCRYPTION_FAILED', `${scheme.name} encryption failed; see cause.`, { cause })
+    throw new FincodeSecureError('ERR_ENCRYPTION_FAILED', `${scheme?.name ?? 'RSA-OAEP-256'} encryption failed; see cause.`, { cause })
   } finally {
     data.fill(0)
   }

@@ -3,7 +3,7 @@ import { FincodeSecureError } from './errors.js'
 import { describe, importPublicKey, type PublicKeyInput } from './key.js'
 
 /** The fields FinCode's docs ask to encrypt. */
-export const SENSITIVE_FIELDS = Object.freeze(['currentPassword', 'newPassword', 'transactionPin', 'userPin', 'securityAnswer'] as const)
+export const SENSITIVE_FIELDS = /* @__PURE__ */ Object.freeze(['currentPassword', 'newPassword', 'transactionPin', 'userPin', 'securityAnswer'] as const)
 
 export interface EncryptFieldsOptions extends EncryptOptions {
   /** Key names to encrypt, at any depth; replaces `SENSITIVE_FIELDS`. Names match exactly. */

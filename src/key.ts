@@ -134,5 +134,5 @@ export function importPublicKey(publicKey: PublicKeyInput): Promise<FincodePubli
 }
 
 export function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
+  return value === null ? 'null' : typeof value
 }

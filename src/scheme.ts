@@ -22,7 +22,7 @@ export const HASH_BYTES = 32
 export const RSA_OAEP_PARAMS = { name: 'RSA-OAEP', hash: 'SHA-256' } as const
 
 /** The default: native WebCrypto RSA-OAEP, SHA-256 with MGF1-SHA-256, as FinCode's docs specify. */
-export const oaepSha256: EncryptionScheme = Object.freeze({
+export const oaepSha256: EncryptionScheme = /* @__PURE__ */ Object.freeze({
   name: 'RSA-OAEP-256',
   hash: 'SHA-256',
   mgf1Hash: 'SHA-256',

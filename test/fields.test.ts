@@ -94,10 +94,11 @@ describe('encryptFields with the default SENSITIVE_FIELDS', () => {
     expect(JSON.stringify(out)).toBe('{"cardId":"c","profile":{}}')
   })
 
-  it('encrypts an empty string too (it decrypts to the empty string)', async () => {
-    const out = await encryptFields({ securityAnswer: '' }, publicKey)
-    expect(out.securityAnswer).toMatch(CIPHERTEXT_2048)
-    expect(nodeDecrypt(out.securityAnswer, privateKey)).toBe('')
+  it('refuses an empty string under a sensitive key, naming its path: there is nothing to encrypt', async () => {
+    await expect(encryptFields({ profile: { securityAnswer: '' } }, publicKey)).rejects.toMatchObject({
+      code: 'ERR_PAYLOAD_INVALID',
+      message: expect.stringMatching(/^body\.profile\.securityAnswer: payload must be a non-empty string, got an empty one/),
+    })
   })
 
   it('gives equal values different ciphertexts (OAEP is randomised), each decrypting to the value', async () => {

@@ -19,7 +19,7 @@ const utf8Length = (text: string) => new TextEncoder().encode(text).length
 // size 'medium' so lengths spread up to and past the limit (the default stays near 10 units).
 const unicodeText = (maxLength: number) =>
   fc.oneof(
-    ...(['grapheme', 'binary', 'grapheme-composite'] as const).map((unit) => fc.string({ unit, maxLength, size: 'medium' })),
+    ...(['grapheme', 'binary', 'grapheme-composite'] as const).map((unit) => fc.string({ unit, minLength: 1, maxLength, size: 'medium' })),
   )
 
 /** The longest prefix, in whole code points, that fits in `limit` bytes: puts many cases right at the limit. */

@@ -36,12 +36,13 @@ export function unicodeOfBytes(random: () => number, bytes: number): string {
 }
 
 /**
- * `count` payloads for a key that takes `maxBytes`: first 0, 1 and maxBytes
- * bytes, then every length from 0 to maxBytes in turn, round and round.
+ * `count` payloads for a key that takes `maxBytes`: first 1, 2 and maxBytes
+ * bytes, then every length from 1 to maxBytes in turn, round and round.
+ * (An empty payload is refused by encryptPayload: there is nothing to encrypt.)
  */
 export function payloadsUpTo(maxBytes: number, count: number, seed: number): string[] {
   const random = seededRandom(seed)
-  const lengths = [0, 1, maxBytes]
-  while (lengths.length < count) lengths.push((lengths.length - 3) % (maxBytes + 1))
+  const lengths = [1, 2, maxBytes]
+  while (lengths.length < count) lengths.push(1 + ((lengths.length - 3) % maxBytes))
   return lengths.map((length) => unicodeOfBytes(random, length))
 }
