@@ -2,7 +2,7 @@
 // around it. n and e are public and the sequence of squarings and
 // multiplications follows the bits of e, so it reveals nothing; the *values*
 // multiplied are derived from the padded message, and BigInt arithmetic is not
-// constant-time: see docs/readme-java-default.md, "Security".
+// constant-time: see the README, "Security of the java-default path".
 import { yieldToEventLoop } from './_yield.js'
 
 /**

@@ -4,7 +4,7 @@
 // main-thread time in Chromium and ~20 µs in Node before it even runs: the 12
 // calls of one mask blocked Chromium for ~130 µs and left the scheme barely
 // faster than node-forge in Node (measured with bench/java-default.mjs; numbers
-// in docs/readme-java-default.md). MGF1 needs no collision resistance, the
+// in the README, "java-default"). MGF1 needs no collision resistance, the
 // property SHA-1 lost; OAEP's proof treats it as a random function. Checked
 // against node:crypto and the FIPS 180 examples in test/java-default-internals.test.ts.
 

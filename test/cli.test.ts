@@ -187,7 +187,7 @@ test("the README's curl example changes the PIN on the sandbox, and the PINs nev
   const { readFileSync, chmodSync, mkdirSync } = await import('node:fs')
   const sandbox = await startTestSandbox()
   try {
-    const readme = readFileSync('docs/readme-server.md', 'utf8')
+    const readme = readFileSync('README.md', 'utf8')
     const example = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).find((block) => block.includes('services/change-pin'))!
     expect(example).toContain('API=http://127.0.0.1:8787/api/v6')
     const bin = join(dir, 'bin')

@@ -1,4 +1,4 @@
-// The sandbox's HTTP API under /api/v6 (documented in docs/readme-server.md).
+// The sandbox's HTTP API under /api/v6 (documented in the README, "HTTP API").
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { decryptSensitiveFields, requireDecrypted } from './decrypt-fields.js'

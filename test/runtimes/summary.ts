@@ -1,6 +1,6 @@
 // The matrix's results as a table: test-results/runtimes-summary.txt (printed by
 // scripts/test.mjs at the end of `npm test`) and the "Runtime support" table of
-// docs/readme-runtimes.md, whose rows are updated for every runtime that ran.
+// README.md (Runtime support), whose rows are updated for every runtime that ran.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { REPO_DIR } from './install.js'
@@ -51,7 +51,7 @@ export function writeSummary(outcomes: Outcome[], libraryVersion: string, totalS
   writeFileSync(join(REPO_DIR, 'test-results', 'runtimes-summary.txt'), text)
 }
 
-const DOC = join(REPO_DIR, 'docs', 'readme-runtimes.md')
+const DOC = join(REPO_DIR, 'README.md')
 const START = '<!-- runtime-support:start (rows are rewritten by test/runtimes.test.ts for every runtime that ran) -->'
 const END = '<!-- runtime-support:end -->'
 const HEADER = ['Runtime', 'Version last run', 'Conformance cases']

@@ -1,4 +1,4 @@
-// Example: a React 19 form action (docs/readme-react.md).
+// Example: a React 19 form action (README.md, React section).
 import { useFormStatus } from 'react-dom'
 import { useEncryptedField } from '../../../src/react/index.js'
 
