@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// `npm run bench`: the same suite in Node (a child process of its own) and in
+// real Chromium, every contender's output decrypted before its time counts,
+// then docs/benchmarks.md. Needs dist/ (the npm script builds it first).
+//
+// BENCH_ROUNDS, BENCH_WARMUP, BENCH_BATCH_MS override the round settings.
+import { spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runChromium } from './chromium.mjs'
+import { report } from './report.mjs'
+import { verify } from './verify.mjs'
+
+const started = Date.now()
+const options = {
+  rounds: Number(process.env.BENCH_ROUNDS ?? 100),
+  warmup: Number(process.env.BENCH_WARMUP ?? 5),
+  batchMs: Number(process.env.BENCH_BATCH_MS ?? 2),
+}
+const load = () => loadavg().map((v) => v.toFixed(2)).join(' / ')
+const loadBefore = load()
+
+// Fresh keys each run; the private halves stay in this process to check the outputs.
+const pairs = new Map()
+for (const bits of [2048, 4096]) {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: bits })
+  pairs.set(bits, {
+    bits,
+    text: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKey,
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  })
+}
+const keys = [...pairs.values()].map(({ bits, text, pem }) => ({ bits, text, pem }))
+
+function runNode() {
+  const dir = mkdtempSync(join(tmpdir(), 'fincode-bench-'))
+  const out = join(dir, 'node.json')
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [new URL('./node.mjs', import.meta.url).pathname, out], { stdio: ['pipe', 'inherit', 'inherit'] })
+    const timer = setTimeout(() => child.kill(), 150_000)
+    child.on('error', reject)
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      try {
+        if (code !== 0) return reject(new Error(`bench/node.mjs ended with ${signal ?? `code ${code}`}`))
+        resolve(JSON.parse(readFileSync(out, 'utf8')))
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+    child.stdin.end(JSON.stringify({ keys, options }))
+  })
+}
+
+console.error(`bench: ${options.rounds} rounds (+${options.warmup} warm-up), ~${options.batchMs} ms per sample`)
+const runs = [await runNode(), await runChromium(keys, options)]
+let verified = 0
+for (const run of runs) verified += await verify(run, pairs)
+
+const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown CPU'
+const meta = {
+  date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  command: 'npm run bench',
+  cpu,
+  cores: cpus().length,
+  loadBefore,
+  loadAfter: load(),
+  options,
+  seconds: Math.round((Date.now() - started) / 1000),
+  verified,
+}
+const pending = {
+  javaDefault: 'The java-default scheme (issue 7, branch `javadefault`) is not merged into this branch yet.',
+  react: 'The React hook (issue 3, branch `react`) is not merged into this branch yet.',
+}
+const docs = new URL('../docs/benchmarks.md', import.meta.url)
+writeFileSync(docs, report(runs, meta, pending))
+console.error(`bench: ${verified} outputs decrypted; wrote docs/benchmarks.md in ${meta.seconds} s`)
