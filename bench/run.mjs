@@ -6,7 +6,7 @@
 // BENCH_ROUNDS, BENCH_WARMUP, BENCH_BATCH_MS override the round settings.
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runChromium } from './chromium.mjs'
@@ -57,7 +57,9 @@ function runNode() {
 }
 
 console.error(`bench: ${options.rounds} rounds (+${options.warmup} warm-up), ~${options.batchMs} ms per sample`)
-const runs = [await runNode(), await runChromium(keys, options)]
+// The React entry is measured once it exists in dist/ (issue 3).
+const hasReact = existsSync(new URL('../dist/react/index.js', import.meta.url))
+const runs = [await runNode(), await runChromium(keys, options, { reactKey: hasReact ? pairs.get(2048).text : undefined })]
 let verified = 0
 for (const run of runs) verified += await verify(run, pairs)
 
@@ -77,6 +79,17 @@ const pending = {
   javaDefault: 'The java-default scheme (issue 7, branch `javadefault`) is not merged into this branch yet.',
   react: 'The React hook (issue 3, branch `react`) is not merged into this branch yet.',
 }
+const extra = {}
+const react = runs.find((run) => run.react)?.react
+if (react) {
+  const met = react.commits <= 1
+  extra.react = `A form with \`useEncryptedField({ publicKey, name: 'transactionPin' })\` inside React's \`<Profiler>\` (React's development build, which reports renders), in Chromium; the 2048-bit key imported first, then the PIN typed with real key presses (Playwright's keyboard, 30 ms apart), then 200 ms to let any scheduled render run.
+
+| keystrokes | characters in the input afterwards | Profiler commits while typing | calls of the form component while typing | target: at most 1 re-render |
+|--:|--:|--:|--:|---|
+| ${react.keystrokes} | ${react.typedLength} | ${react.commits} | ${react.formRenders} | ${met ? 'met' : '**not met**'} |`
+}
+const findings = readFileSync(new URL('./findings.md', import.meta.url), 'utf8')
 const docs = new URL('../docs/benchmarks.md', import.meta.url)
-writeFileSync(docs, report(runs, meta, pending))
+writeFileSync(docs, report(runs, meta, pending, extra) + '\n' + findings)
 console.error(`bench: ${verified} outputs decrypted; wrote docs/benchmarks.md in ${meta.seconds} s`)

@@ -1,6 +1,7 @@
 // The whole benchmark for one runtime, handed its libraries so that Node and
 // the browser run the same code (no node: imports here).
 import {
+  OAEP,
   encryptContenders,
   fieldsContenders,
   importContenders,
@@ -36,6 +37,46 @@ async function countImports(libs, text, calls) {
 }
 
 /**
+ * The CPU time each call spends around the RSA operation: `subtle.encrypt` is
+ * replaced by a promise already resolved with a ciphertext-sized buffer, so
+ * what is left is argument checks, UTF-8 encoding, promise hops and Base64.
+ * The fastest of many repetitions, which a busy machine can only slow down.
+ */
+async function cpuOverhead(libs, key, prepared, payload) {
+  const proto = Object.getPrototypeOf(globalThis.crypto.subtle)
+  const original = proto.encrypt
+  const ciphertext = globalThis.crypto.getRandomValues(new Uint8Array(prepared.fincodeKey.modulusLength / 8)).buffer
+  proto.encrypt = () => Promise.resolve(ciphertext)
+  const { encryptPayload } = libs.fincode
+  const subtle = globalThis.crypto.subtle
+  const bytes = new TextEncoder().encode(payload)
+  const contenders = {
+    'stub-raw': () => subtle.encrypt(OAEP, prepared.cryptoKey, bytes),
+    'stub-handwritten': async () =>
+      btoa(String.fromCharCode.apply(0, new Uint8Array(await subtle.encrypt(OAEP, prepared.cryptoKey, new TextEncoder().encode(payload))))),
+    'stub-fincode-key': () => encryptPayload(payload, prepared.fincodeKey),
+    'stub-fincode-text': () => encryptPayload(payload, key.text),
+  }
+  if (typeof Uint8Array.prototype.toBase64 === 'function') {
+    contenders['stub-native-base64'] = async () =>
+      new Uint8Array(await subtle.encrypt(OAEP, prepared.cryptoKey, new TextEncoder().encode(payload))).toBase64()
+  }
+  const best = {}
+  try {
+    for (let pass = 0; pass < 30; pass++) {
+      for (const [id, run] of Object.entries(contenders)) {
+        const start = performance.now()
+        for (let i = 0; i < 200; i++) await run()
+        best[id] = Math.min(best[id] ?? Infinity, ((performance.now() - start) / 200) * 1000)
+      }
+    }
+  } finally {
+    proto.encrypt = original
+  }
+  return best
+}
+
+/**
  * @param libs {fincode, jose, forge, JSEncrypt, node?, javaDefault?}
  * @param keys [{bits, text, pem}]
  * @param options {rounds, warmup, batchMs, log?}
@@ -43,7 +84,7 @@ async function countImports(libs, text, calls) {
 export async function runSuite(libs, keys, options) {
   const log = options.log ?? (() => {})
   const timing = { rounds: options.rounds, warmup: options.warmup, batchMs: options.batchMs }
-  const out = { encrypt: [], importKey: [], fields: [], concurrency: [], javaDefault: [] }
+  const out = { encrypt: [], overhead: [], importKey: [], fields: [], concurrency: [], javaDefault: [] }
   for (const key of keys) {
     const prepared = await prepareKey(libs, key)
     for (const [payloadName, payload] of Object.entries(PAYLOADS)) {
@@ -57,6 +98,7 @@ export async function runSuite(libs, keys, options) {
       const js = await interleave(contenders.filter((c) => slow(c) || c.id === 'raw'), timing, 'raw')
       const results = { ...native, forge: js.forge, jsencrypt: js.jsencrypt }
       out.encrypt.push({ bits: key.bits, payload: payloadName, results, jsFloor: js.raw, samples })
+      out.overhead.push({ bits: key.bits, payload: payloadName, microseconds: await cpuOverhead(libs, key, prepared, payload) })
     }
     log(`importPublicKey RSA-${key.bits}`)
     out.importKey.push({ bits: key.bits, results: await interleave(importContenders(libs, key, prepared), timing, 'raw-import') })
