@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
-import { decryptCommand } from './test/helpers/browser-commands.js'
+import { decryptCommand, keyPairCommand } from './test/helpers/browser-commands.js'
 
 // Flags for Debian's Chromium on a machine with no outside network (../shared/notes/runtimes.md).
 export const CHROMIUM_FLAGS = [
@@ -25,7 +25,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/**/*.dom.test.*', 'test/**/*.browser.test.*'] },
+        test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts', 'test/**/*.server.test.tsx'], exclude: ['test/**/*.dom.test.*', 'test/**/*.browser.test.*'] },
       },
       {
         extends: true,
@@ -42,7 +42,7 @@ export default defineConfig({
             api: { host: '127.0.0.1' },
             provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, timeout: 60_000 } }),
             instances: [{ browser: 'chromium' }],
-            commands: { decrypt: decryptCommand },
+            commands: { decrypt: decryptCommand, testKeyPair: keyPairCommand },
           },
         },
       },

@@ -12,6 +12,9 @@ export type FincodeSecureErrorCode =
   | 'ERR_PAYLOAD_INVALID'
   | 'ERR_WEBCRYPTO_UNAVAILABLE'
   | 'ERR_ENCRYPTION_FAILED'
+  // From the React entry: the key has not loaded yet, and a field failed `required` or `validate()`.
+  | 'ERR_KEY_MISSING'
+  | 'ERR_VALUE_INVALID'
 
 export class FincodeSecureError extends Error {
   /** Stable, machine-readable reason. Switch on this, not on `message`. */

@@ -1,0 +1,100 @@
+import type { FormEvent, RefCallback } from 'react'
+import type { FincodeSecureError } from '../errors.js'
+import type { PublicKeyInput } from '../key.js'
+import type { EncryptionScheme } from '../scheme.js'
+
+/**
+ * - `idle`: nothing encrypted yet, or the value changed since.
+ * - `encrypting`: WebCrypto is working on the current value.
+ * - `ready`: `ciphertext` (and the hidden input) hold the current value, encrypted with the current key.
+ * - `error`: see `error`; nothing is submitted.
+ */
+export type EncryptedFieldStatus = 'idle' | 'encrypting' | 'ready' | 'error'
+
+export interface UseEncryptedFieldOptions {
+  /** Key text (Base64 SPKI or PEM) or a `FincodePublicKey`; `null`/`undefined` while it loads. Keep its identity stable across renders. */
+  publicKey: PublicKeyInput | null | undefined
+  /** Form field name the ciphertext is submitted under (the hidden input's `name`, the `FormData` entry, the `handleSubmit` key). */
+  name: string
+  /**
+   * Runs on the plaintext right before it is encrypted (not on each keystroke). Return a message to refuse it, `null` to accept.
+   * A message that contains the value is replaced by a generic one: messages end up in state, logs and error reports.
+   */
+  validate?: (value: string) => string | null | undefined
+  /** An empty field is refused (`true`, or the message to show). Otherwise an empty field is submitted as `''`, not encrypted. */
+  required?: boolean | string
+  /** Padding variant passed to `encryptPayload`; default RSA-OAEP SHA-256 / MGF1-SHA-256. Keep its identity stable. */
+  scheme?: EncryptionScheme
+}
+
+/** Spread onto the visible `<input>`. Uncontrolled and nameless: the plaintext stays in the DOM and out of every `FormData`. */
+export interface EncryptedInputProps {
+  ref: RefCallback<HTMLInputElement>
+  type: 'password'
+  inputMode: 'numeric'
+  autoComplete: 'off'
+  'aria-invalid': boolean
+  'aria-required': boolean
+}
+
+/** Spread onto an `<input>` that carries the ciphertext for forms that post natively. */
+export interface EncryptedHiddenInputProps {
+  ref: RefCallback<HTMLInputElement>
+  type: 'hidden'
+  name: string
+  /** The ciphertext, or `''` when there is none (yet). */
+  value: string
+}
+
+/** Ciphertexts by field name, e.g. `{ transactionPin: 'kq3…==' }`. */
+export type EncryptedValues = Record<string, string>
+
+/** What the encrypted fields of a form share: one way to submit them all. */
+export interface EncryptedSubmit {
+  /**
+   * For `<form onSubmit>`. Holds a native submission until every encrypted field of the form has a fresh
+   * ciphertext in its hidden input, then submits the form again with `requestSubmit()` and empties the visible inputs.
+   */
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void
+  /** Wraps a submit handler: prevents the native submission, encrypts, empties the visible inputs, then calls `fn` with the ciphertexts. */
+  handleSubmit: (fn: (values: EncryptedValues, event?: FormEvent<HTMLFormElement>) => unknown) => (event?: FormEvent<HTMLFormElement>) => Promise<void>
+  /** Wraps a React 19 form action: `fn` gets the `FormData` with each field's ciphertext under its `name`. `useFormStatus` stays pending while it encrypts. */
+  action: (fn: (formData: FormData) => unknown) => (formData: FormData) => Promise<void>
+  /** Empties the visible inputs and forgets ciphertexts and errors. */
+  reset: () => void
+}
+
+export interface EncryptedField extends EncryptedSubmit {
+  readonly name: string
+  readonly inputProps: EncryptedInputProps
+  readonly hiddenInputProps: EncryptedHiddenInputProps
+  /** Encrypts the input's value as it is at the time of the call (after `required` and `validate`); rejects with the error. */
+  encrypt: () => Promise<string>
+  readonly status: EncryptedFieldStatus
+  /** Why `status` is `'error'`. Never contains the value. */
+  readonly error: FincodeSecureError | null
+  /** The `validate()`/`required` message when that is the error (`error.code === 'ERR_VALUE_INVALID'`), else `null`. */
+  readonly validationMessage: string | null
+  /** SHA-256 fingerprint (lowercase hex) of the key in use, once it is imported. */
+  readonly fingerprint: string | null
+  /** The current ciphertext, `''` when there is none. */
+  readonly ciphertext: string
+}
+
+export interface UseEncryptedFieldsOptions {
+  /**
+   * Checks the fields together right before they are encrypted, e.g. that a new PIN and its confirmation match.
+   * Gets the plaintexts by field name; keep nothing from it. Return a message to refuse, `null` to accept.
+   */
+  validate?: (values: Readonly<Record<string, string>>) => string | null | undefined
+}
+
+export interface EncryptedFields extends EncryptedSubmit {
+  /** `'error'` if the group or any field failed; `'encrypting'` while any encrypts; `'ready'` when all are. */
+  readonly status: EncryptedFieldStatus
+  /** The group's own error (its `validate`) or else the first field's error. */
+  readonly error: FincodeSecureError | null
+  readonly validationMessage: string | null
+  /** Encrypts every field (after the fields' and the group's checks); resolves to the ciphertexts by name. */
+  encrypt: () => Promise<EncryptedValues>
+}
