@@ -87,7 +87,12 @@ async function reactRenders(browser, origin, publicKey) {
     await tab.waitForTimeout(200)
     const counts = await tab.evaluate(() => window.reactBench.counts())
     const typed = await tab.$eval('[data-testid=pin]', (input) => input.value.length)
-    return { keystrokes: PIN.length, typedLength: typed, statusBefore: settled.status, ...counts }
+    // The same keystrokes into a controlled input, whose renders the Profiler must see.
+    await tab.click('[data-testid=control]')
+    await tab.keyboard.type(PIN, { delay: 30 })
+    await tab.waitForTimeout(200)
+    const { controlCommits } = await tab.evaluate(() => window.reactBench.counts())
+    return { keystrokes: PIN.length, typedLength: typed, statusBefore: settled.status, ...counts, controlCommits }
   } finally {
     await tab.close().catch(() => {})
   }

@@ -1,11 +1,11 @@
 // The React half of the benchmark: a PIN form with useEncryptedField, wrapped
 // in React's Profiler, in real Chromium. bench/chromium.mjs types the PIN with
 // real key presses (Playwright's keyboard) and reads the counts.
-import { Profiler } from 'react'
+import { Profiler, useState } from 'react'
 import { createRoot } from 'react-dom/client'
 import { useEncryptedField } from '../dist/react/index.js'
 
-const counts = { commits: 0, formRenders: 0 }
+const counts = { commits: 0, formRenders: 0, controlCommits: 0 }
 const state = { status: 'idle', fingerprint: null }
 
 function PinForm({ publicKey }) {
@@ -24,14 +24,26 @@ function PinForm({ publicKey }) {
   )
 }
 
+// The control: a PIN kept in React state, which must re-render on every
+// keystroke — proof that the Profiler here does count renders.
+function ControlledPin() {
+  const [value, setValue] = useState('')
+  return <input data-testid="control" type="password" value={value} onChange={(event) => setValue(event.target.value)} />
+}
+
 window.reactBench = {
   mount(publicKey) {
     const root = document.createElement('div')
     document.body.append(root)
     createRoot(root).render(
-      <Profiler id="form" onRender={() => counts.commits++}>
-        <PinForm publicKey={publicKey} />
-      </Profiler>,
+      <>
+        <Profiler id="form" onRender={() => counts.commits++}>
+          <PinForm publicKey={publicKey} />
+        </Profiler>
+        <Profiler id="control" onRender={() => counts.controlCommits++}>
+          <ControlledPin />
+        </Profiler>
+      </>,
     )
   },
   state: () => ({ ...state }),
@@ -39,5 +51,6 @@ window.reactBench = {
   resetCounts() {
     counts.commits = 0
     counts.formRenders = 0
+    counts.controlCommits = 0
   },
 }
