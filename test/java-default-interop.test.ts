@@ -1,0 +1,139 @@
+// The proof that `javaDefault` is what a Java-default server reads: 1,000
+// random Unicode payloads per key size, every UTF-8 length from 0 to the limit,
+// decrypted by Java's default provider and Python (all 1,000) and OpenSSL (one of
+// each length) configured for SHA-256 / MGF1-SHA-1 — and refused by the
+// SHA-256 / MGF1-SHA-256 configuration, so the variant is really different.
+import { createRequire } from 'node:module'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { encryptPayload, importPublicKey } from '../src/index.js'
+import { javaDefault } from '../src/java-default.js'
+import { nodeDecrypt } from './helpers/decrypt.js'
+import { hasJava, hasOpenssl, hasPython, javaDecrypt, opensslDecrypt, pythonDecrypt, writeKeyFiles, type KeyFiles } from './helpers/java-default-tools.js'
+import { testKeyPair } from './helpers/keys.js'
+import { referenceDecrypt } from './helpers/oaep-reference.js'
+import { payloadsUpTo } from './helpers/unicode-payloads.js'
+
+const COUNT = 1000
+const SEED = 20260507 // payloads are payloadsUpTo(limit, 1000, SEED + bits)
+const JAVA = hasJava()
+const PYTHON = hasPython()
+const OPENSSL = hasOpenssl()
+
+/** Indices whose outcome is not the payload's UTF-8 bytes (Base64), with what the tool said. */
+function mismatches(outcomes: string[], expected: string[]): string[] {
+  expect(outcomes).toHaveLength(expected.length)
+  return expected.flatMap((bytes, i) => (outcomes[i] === bytes ? [] : [`#${i}: ${outcomes[i]?.startsWith('ERR') ? outcomes[i] : 'wrong plaintext'}`]))
+}
+
+/** A spread-out sample: the boundary payloads (0, 1, max bytes) and every 20th. */
+const sample = <T>(items: T[]) => items.filter((_, i) => i < 3 || i % 20 === 0)
+
+/** Index of the first payload of each UTF-8 length. */
+function oneOfEachLength(payloads: string[]): number[] {
+  const first = new Map<number, number>()
+  payloads.forEach((payload, i) => first.has(Buffer.byteLength(payload)) || first.set(Buffer.byteLength(payload), i))
+  return [...first.values()]
+}
+
+const pick = <T>(items: T[], indices: number[]) => indices.map((i) => items[i]!)
+
+describe.each([2048, 3072, 4096] as const)('RSA-%i: 1,000 javaDefault ciphertexts', (bits) => {
+  let keys: KeyFiles
+  let limit: number
+  let payloads: string[]
+  let expected: string[] // UTF-8 bytes of each payload, Base64
+  let ciphertexts: string[]
+
+  beforeAll(async () => {
+    const pair = testKeyPair(bits)
+    keys = writeKeyFiles(pair.privateKey)
+    const key = await importPublicKey(pair.publicKey)
+    limit = key.maxPayloadBytes
+    payloads = payloadsUpTo(limit, COUNT, SEED + bits)
+    expected = payloads.map((payload) => Buffer.from(payload, 'utf8').toString('base64'))
+    ciphertexts = []
+    for (const payload of payloads) ciphertexts.push(await encryptPayload(payload, key, { scheme: javaDefault }))
+  }, 300_000)
+  afterAll(() => keys?.remove())
+
+  test('the payloads cover every UTF-8 length from 0 to the limit, in random Unicode', () => {
+    const lengths = new Set(payloads.map((payload) => Buffer.byteLength(payload, 'utf8')))
+    expect(lengths.size).toBe(limit + 1)
+    expect(Math.max(...lengths)).toBe(limit)
+    expect(payloads.some((payload) => /[^\u0000-\u007f]/.test(payload))).toBe(true)
+    expect(payloads.some((payload) => /\p{Extended_Pictographic}|[\u{10000}-\u{10ffff}]/u.test(payload))).toBe(true)
+  })
+
+  test.skipIf(!JAVA)("Java's default provider with no OAEPParameterSpec decrypts every one", () => {
+    const { parameters, outcomes } = javaDecrypt(keys, ciphertexts, 'default')
+    expect(parameters).toBe('md=SHA-256 mgf1=SHA-1') // what Java says its defaults are
+    expect(mismatches(outcomes, expected)).toEqual([])
+  }, 300_000)
+
+  test.skipIf(!PYTHON)('Python cryptography with OAEP(MGF1(SHA1()), SHA256()) decrypts every one', () => {
+    expect(mismatches(pythonDecrypt(keys, ciphertexts, 'SHA-1'), expected)).toEqual([])
+  }, 300_000)
+
+  // pkeyutl decrypts one input per process (~10-25 ms a launch here), so 3,000
+  // launches would add minutes to every run: OpenSSL gets one ciphertext of each
+  // UTF-8 length instead, 191 / 319 / 447 of them, boundaries included.
+  test.skipIf(!OPENSSL)('openssl pkeyutl with rsa_oaep_md:sha256 and rsa_mgf1_md:sha1 decrypts one of every length', () => {
+    const some = oneOfEachLength(payloads)
+    expect(some).toHaveLength(limit + 1)
+    const outcomes = opensslDecrypt(keys, pick(ciphertexts, some), 'sha1')
+    expect(mismatches(outcomes, pick(expected, some))).toEqual([])
+  }, 600_000)
+
+  test('the Node reference decryptor with MGF1-SHA-1 decrypts a sample', () => {
+    const pair = testKeyPair(bits)
+    const outcomes = sample(ciphertexts).map((c) => referenceDecrypt(c, pair.privateKey, 'sha1').toString('base64'))
+    expect(mismatches(outcomes, sample(expected))).toEqual([])
+  }, 120_000)
+
+  test('Node privateDecrypt with oaepHash sha256 (SHA-256/MGF1-SHA-256) refuses every one', () => {
+    const pair = testKeyPair(bits)
+    const decrypted = ciphertexts.filter((c) => {
+      try {
+        nodeDecrypt(c, pair.privateKey)
+        return true
+      } catch {
+        return false
+      }
+    })
+    expect(decrypted).toHaveLength(0)
+  }, 120_000)
+
+  test.skipIf(!JAVA)('Java with an explicit MGF1-SHA-256 OAEPParameterSpec refuses a sample with BadPaddingException', () => {
+    const some = sample(ciphertexts)
+    const { parameters, outcomes } = javaDecrypt(keys, some, 'MGF1-SHA-256')
+    expect(parameters).toBe('md=SHA-256 mgf1=SHA-256')
+    expect(outcomes).toEqual(some.map(() => 'ERR BadPaddingException'))
+  }, 120_000)
+
+  test.skipIf(!PYTHON)('Python with MGF1(SHA256()) refuses a sample', () => {
+    const some = sample(ciphertexts)
+    expect(pythonDecrypt(keys, some, 'SHA-256')).toEqual(some.map(() => 'ERR ValueError'))
+  }, 120_000)
+})
+
+describe("node-forge's SHA-256 / MGF1-SHA-1 mode, the benchmark's comparison", () => {
+  let keys: KeyFiles
+  afterAll(() => keys?.remove())
+
+  test.skipIf(!PYTHON)('is the same variant: Python MGF1(SHA1) decrypts it, Node SHA-256/SHA-256 does not', () => {
+    const pair = testKeyPair(2048)
+    keys = writeKeyFiles(pair.privateKey)
+    const forge = createRequire(import.meta.url)('node-forge')
+    const publicKey = forge.pki.publicKeyFromPem(pair.publicPem)
+    const payloads = payloadsUpTo(190, 25, SEED)
+    const ciphertexts = payloads.map((payload) =>
+      forge.util.encode64(
+        publicKey.encrypt(forge.util.encodeUtf8(payload), 'RSA-OAEP', { md: forge.md.sha256.create(), mgf1: { md: forge.md.sha1.create() } }),
+      ),
+    )
+    const expected = payloads.map((payload) => Buffer.from(payload, 'utf8').toString('base64'))
+    expect(mismatches(pythonDecrypt(keys, ciphertexts, 'SHA-1'), expected)).toEqual([])
+    expect(pythonDecrypt(keys, ciphertexts, 'SHA-256')).toEqual(ciphertexts.map(() => 'ERR ValueError'))
+    for (const c of ciphertexts) expect(() => nodeDecrypt(c, pair.privateKey)).toThrow()
+  }, 120_000)
+})
