@@ -4,8 +4,10 @@ import * as jose from 'jose'
 import JSEncrypt from 'jsencrypt'
 import forge from 'node-forge'
 import * as fincode from '../dist/index.js'
+import { javaDefault } from '../dist/java-default.js'
+import { benchJavaDefault } from './java-default.mjs'
 import { runSuite } from './suite.mjs'
 
-const libs = { fincode, jose, forge, JSEncrypt }
+const libs = { fincode, jose, forge, JSEncrypt, javaDefault, benchJavaDefault }
 
 window.runBench = (keys, options) => runSuite(libs, keys, { ...options, log: (line) => console.log(`chromium: ${line}`) })

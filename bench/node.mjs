@@ -7,6 +7,8 @@ import { createRequire } from 'node:module'
 import * as jose from 'jose'
 import forge from 'node-forge'
 import * as fincode from '../dist/index.js'
+import { javaDefault } from '../dist/java-default.js'
+import { benchJavaDefault } from './java-default.mjs'
 import { runSuite } from './suite.mjs'
 
 // jsencrypt's ES build imports its own files without extensions, which Node's
@@ -14,6 +16,6 @@ import { runSuite } from './suite.mjs'
 const JSEncrypt = createRequire(import.meta.url)('jsencrypt')
 
 const { keys, options } = JSON.parse(readFileSync(0, 'utf8'))
-const libs = { fincode, jose, forge, JSEncrypt, node: { constants, createPublicKey, publicEncrypt } }
+const libs = { fincode, jose, forge, JSEncrypt, javaDefault, benchJavaDefault, node: { constants, createPublicKey, publicEncrypt } }
 const results = await runSuite(libs, keys, { ...options, log: (line) => console.error(`  node: ${line}`) })
 writeFileSync(process.argv[2], JSON.stringify({ runtime: { name: 'Node', version: process.version }, ...results }))

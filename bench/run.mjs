@@ -76,8 +76,7 @@ const meta = {
   verified,
 }
 const pending = {
-  javaDefault: 'The java-default scheme (issue 7, branch `javadefault`) is not merged into this branch yet.',
-  react: 'The React hook (issue 3, branch `react`) is not merged into this branch yet.',
+  react: 'The React entry (dist/react/index.js) was not built.',
 }
 const extra = {}
 const react = runs.find((run) => run.react)?.react

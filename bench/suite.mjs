@@ -84,7 +84,7 @@ async function cpuOverhead(libs, key, prepared, payload) {
 export async function runSuite(libs, keys, options) {
   const log = options.log ?? (() => {})
   const timing = { rounds: options.rounds, warmup: options.warmup, batchMs: options.batchMs }
-  const out = { encrypt: [], overhead: [], importKey: [], fields: [], concurrency: [], javaDefault: [] }
+  const out = { encrypt: [], overhead: [], importKey: [], fields: [], concurrency: [], javaDefault: [], javaDefaultSteps: [] }
   for (const key of keys) {
     const prepared = await prepareKey(libs, key)
     for (const [payloadName, payload] of Object.entries(PAYLOADS)) {
@@ -117,6 +117,16 @@ export async function runSuite(libs, keys, options) {
         const samples = await samplesOf(contenders)
         out.javaDefault.push({ bits: key.bits, payload: payloadName, results: await interleave(contenders, timing, 'java-default'), samples })
       }
+      // The synchronous stretches between java-default's yields, with the java-default
+      // branch's own probe (bench/java-default.mjs); its speed comparison is the group above.
+      log(`java-default main-thread steps RSA-${key.bits}`)
+      const probe = await libs.benchJavaDefault({ ...libs.fincode, javaDefault: libs.javaDefault }, libs.forge, { publicKey: key.text, publicPem: key.pem }, {
+        rounds: 1,
+        perRound: 1,
+        warmup: 50,
+        stepSamples: 200,
+      })
+      out.javaDefaultSteps.push({ bits: key.bits, steps: probe.steps, sample: probe.samples.javaDefault })
     }
   }
   return out

@@ -6,6 +6,7 @@ import { compactDecrypt, importPKCS8 } from 'jose'
 import forge from 'node-forge'
 import { SENSITIVE_FIELDS } from '../dist/index.js'
 import { fieldsBody, PAYLOADS } from './contenders.mjs'
+import { PAYLOAD_TEXT as STEP_PROBE_PAYLOAD } from './java-default.mjs'
 
 const oaepSha256 = (pair, ct) =>
   privateDecrypt({ key: pair.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(ct, 'base64')).toString('utf8')
@@ -67,6 +68,9 @@ export async function verify(results, pairs) {
         else if (JSON.stringify(encrypted[name]) !== JSON.stringify(value)) throw new Error(`${runtime}: ${id} changed ${name}`)
       }
     }
+  }
+  for (const group of results.javaDefaultSteps) {
+    await expect(`java-default step probe RSA-${group.bits}`, oaepMgf1Sha1, pairs.get(group.bits), group.sample, STEP_PROBE_PAYLOAD)
   }
   for (const group of results.concurrency) {
     for (const ct of group.samples) await expect(`concurrent first call RSA-${group.bits}`, oaepSha256, pairs.get(group.bits), ct, PAYLOADS.pin)
