@@ -27,6 +27,7 @@ async function jwe(pair, token) {
 
 const DECRYPT = {
   raw: oaepSha256,
+  'raw-plus-4us': oaepSha256,
   handwritten: oaepSha256,
   'fincode-key': oaepSha256,
   'fincode-text': oaepSha256,
