@@ -30,14 +30,14 @@ function targets(runs) {
         const ratio = pairedRatio(g.results, id)
         const control = pairedRatio(g.results, 'raw-plus-4us')
         rows.push(
-          `| ${what}, ≤ ${limit}× | ${run.runtime.name} | RSA-${g.bits} | ${g.payload === 'pin' ? 'PIN' : 'password'} | ${ratio.toFixed(2)}× | ${ratio <= limit ? 'met' : '**not met**'} | ${control.toFixed(2)}× |`,
+          `| ${what}, ≤ ${limit}× | ${run.runtime.name} | RSA-${g.bits} | ${g.payload === 'pin' ? 'PIN' : 'password'} | ${ratio.toFixed(2)}× | ${ratio <= limit ? 'met' : '**not met**'} | ${pairedRatio(g.results, 'handwritten-best').toFixed(2)}× | ${control.toFixed(2)}× |`,
         )
       }
     }
   }
   const head = [
-    '| `encryptPayload` target (× raw `subtle.encrypt`) | runtime | key | payload | measured | | control in the same rounds: raw after 4 µs of busy work |',
-    '|---|---|---|---|--:|---|--:|',
+    '| `encryptPayload` target (× raw `subtle.encrypt`) | runtime | key | payload | measured | | in the same rounds: best hand-written WebCrypto | … control: raw after 4 µs of busy work |',
+    '|---|---|---|---|--:|---|--:|--:|',
   ]
   return [...head, ...rows].join('\n')
 }

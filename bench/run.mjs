@@ -15,7 +15,7 @@ import { verify } from './verify.mjs'
 
 const started = Date.now()
 const options = {
-  rounds: Number(process.env.BENCH_ROUNDS ?? 100),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 80),
   warmup: Number(process.env.BENCH_WARMUP ?? 5),
   batchMs: Number(process.env.BENCH_BATCH_MS ?? 2),
 }

@@ -29,6 +29,7 @@ const DECRYPT = {
   raw: oaepSha256,
   'raw-plus-4us': oaepSha256,
   handwritten: oaepSha256,
+  'handwritten-best': oaepSha256,
   'fincode-key': oaepSha256,
   'fincode-text': oaepSha256,
   'node-publicEncrypt': oaepSha256,
