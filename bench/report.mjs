@@ -30,7 +30,7 @@ function targets(runs) {
         const ratio = pairedRatio(g.results, id)
         const control = pairedRatio(g.results, 'raw-plus-4us')
         rows.push(
-          `| ${what}, ≤ ${limit}× | ${run.runtime.name} | RSA-${g.bits} | ${g.payload === 'pin' ? 'PIN' : 'password'} | ${ratio.toFixed(2)}× | ${ratio <= limit ? 'met' : '**not met**'} | ${pairedRatio(g.results, 'handwritten-best').toFixed(2)}× | ${control.toFixed(2)}× |`,
+          `| ${what}, ≤ ${limit}× | ${run.runtime.name} | RSA-${g.bits} | ${g.payload === 'pin' ? 'PIN' : 'password'} | ${ratio.toFixed(2)}× | ${ratio <= limit ? 'met' : '**not met**'} | ${pairedRatio(g.results, 'handwritten-best').toFixed(2)}× | ${control.toFixed(2)}× (busy work measured ${g.controlUs.toFixed(1)} µs) |`,
         )
       }
     }
