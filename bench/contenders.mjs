@@ -6,7 +6,6 @@
 /** Labels for the report, in table order. `floor` marks each group's reference. */
 export const LABELS = {
   raw: { label: 'raw `crypto.subtle.encrypt` (bytes in, ArrayBuffer out)', floor: true },
-  'raw-plus-4us': { label: 'control: raw `subtle.encrypt` after 4 µs of busy work (what 4 µs of CPU shows as on this machine)' },
   handwritten: { label: 'hand-written WebCrypto as usually written: `TextEncoder` + `subtle.encrypt` + `btoa(String.fromCharCode(...bytes))`' },
   'handwritten-best': { label: 'hand-written WebCrypto at its best: `TextEncoder` + `subtle.encrypt` + `btoa(String.fromCharCode.apply(0, bytes))`' },
   'fincode-key': { label: '**`encryptPayload`, `FincodePublicKey`**' },
@@ -48,39 +47,6 @@ export function fieldsBody() {
     securityAnswer: 'the blue whale',
     profile: { locale: 'ja-JP', channel: 'web' },
   }
-}
-
-// Busy work of a known duration for the control row. Calibrated in the shape it
-// is used in — many calls of a short loop — because a JIT compiles one long
-// loop (on-stack replacement) much better than the short calls that follow:
-// calibrating on a million iterations gave a "4 µs" loop that took 25 µs in Chromium.
-const work = (n) => {
-  let x = 0
-  for (let i = 0; i < n; i++) x = (x + i) | 0
-  return x
-}
-/** The fastest per-call time, in µs, of `work(n)` over 5 × 200 calls. */
-function timeWork(n) {
-  let best = Infinity
-  for (let r = 0; r < 5; r++) {
-    const start = performance.now()
-    for (let i = 0; i < 200; i++) work(n)
-    best = Math.min(best, ((performance.now() - start) / 200) * 1000)
-  }
-  return best
-}
-const calibrated = new Map()
-/** A function that busy-works for about `us` µs; `.us` is what it measured. */
-export function busy(us) {
-  let n = calibrated.get(us)
-  if (!n) {
-    n = 1000
-    for (let pass = 0; pass < 12; pass++) n = Math.max(1, Math.round((n * us) / timeWork(n)))
-    calibrated.set(us, n)
-  }
-  const run = () => work(n)
-  run.us = timeWork(n)
-  return run
 }
 
 const base64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)))
@@ -127,15 +93,8 @@ export function encryptContenders(libs, key, prepared, payload) {
   const { forge, jose } = libs
   const bytes = new TextEncoder().encode(payload)
   const utf8 = forge.util.encodeUtf8(payload)
-  const spin4 = busy(4)
   const contenders = [
     { id: 'raw', run: () => subtle.encrypt(OAEP, prepared.cryptoKey, bytes), sample: async () => base64(await subtle.encrypt(OAEP, prepared.cryptoKey, bytes)) },
-    {
-      id: 'raw-plus-4us',
-      run: () => (spin4(), subtle.encrypt(OAEP, prepared.cryptoKey, bytes)),
-      sample: async () => base64(await subtle.encrypt(OAEP, prepared.cryptoKey, bytes)),
-      busyUs: spin4.us,
-    },
     { id: 'handwritten', run: async () => base64(await subtle.encrypt(OAEP, prepared.cryptoKey, new TextEncoder().encode(payload))) },
     {
       id: 'handwritten-best',

@@ -97,8 +97,7 @@ export async function runSuite(libs, keys, options) {
       const native = await interleave(contenders.filter((c) => !slow(c)), timing, 'raw')
       const js = await interleave(contenders.filter((c) => slow(c) || c.id === 'raw'), timing, 'raw')
       const results = { ...native, forge: js.forge, jsencrypt: js.jsencrypt }
-      const controlUs = contenders.find((c) => c.id === 'raw-plus-4us').busyUs
-      out.encrypt.push({ bits: key.bits, payload: payloadName, results, jsFloor: js.raw, controlUs, samples })
+      out.encrypt.push({ bits: key.bits, payload: payloadName, results, jsFloor: js.raw, samples })
       out.overhead.push({ bits: key.bits, payload: payloadName, microseconds: await cpuOverhead(libs, key, prepared, payload) })
     }
     log(`importPublicKey RSA-${key.bits}`)

@@ -27,7 +27,6 @@ async function jwe(pair, token) {
 
 const DECRYPT = {
   raw: oaepSha256,
-  'raw-plus-4us': oaepSha256,
   handwritten: oaepSha256,
   'handwritten-best': oaepSha256,
   'fincode-key': oaepSha256,
