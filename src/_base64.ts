@@ -3,7 +3,10 @@
 // and ciphertexts are a few hundred bytes, so there is no faster path worth its size.
 
 export function toBase64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
+  // apply() takes the typed array as the argument list directly; spreading it
+  // (`...bytes`) runs the iterator protocol and cost 14 µs for a 2048-bit
+  // ciphertext in Node 20 and 20–30 µs in Chromium (bench/, docs/benchmarks.md).
+  return btoa(String.fromCharCode.apply(0, bytes as unknown as number[]))
 }
 
 /** Decodes Base64 whose alphabet and padding the caller has already checked. */
