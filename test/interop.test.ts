@@ -40,7 +40,7 @@ const cases: Case[] = ([2048, 3072, 4096] as const).flatMap((bits) => {
     ["'pïn é🔒' (1-, 2- and 4-byte UTF-8)", 'pïn é🔒'],
     ["'€' (3 bytes)", '€'],
     ["'ü' (2 bytes)", 'ü'],
-    ['an empty string', ''],
+    ['one ASCII byte', '7'],
     [`${limit} ASCII bytes (the limit)`, 'a'.repeat(limit)],
     [`${limit} bytes of '€' (the limit)`, fill('€', limit)],
     [`${limit} bytes of '🔒' (the limit)`, fill('🔒', limit)],
