@@ -1,19 +1,10 @@
 import react from '@vitejs/plugin-react'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
+import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs'
 import { decryptCommand, keyPairCommand } from './test/helpers/browser-commands.js'
 
-// Flags for Debian's Chromium on a machine with no outside network (../shared/notes/runtimes.md).
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+export { CHROMIUM_FLAGS }
 
 export default defineConfig({
   plugins: [react()],

@@ -4,19 +4,8 @@
 import { build } from 'esbuild'
 import { createServer } from 'node:http'
 import { chromium } from 'playwright-core'
+import { CHROMIUM_FLAGS } from '../scripts/chromium-flags.mjs'
 
-// The flags of vite.config.ts's CHROMIUM_FLAGS (Debian's Chromium, no outside
-// network); copied because importing the vitest config would load vitest here.
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 const page = (script) =>
   `<!doctype html><meta charset="utf-8"><title>fincode-secure bench</title><link rel="icon" href="data:,"><script type="module" src="${script}"></script>`

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { API_ROOT, createHandler, keySummary, tokenSummary } from './routes.js'
-import type { TokenExpiry } from './state-file.js'
+import type { StoredToken, TokenExpiry } from './state-file.js'
 import { SandboxStore } from './store.js'
 
 export { oaepDecode, oaepDecrypt, oaepDecryptAnyVariant, rsaPrivateRaw, type Mgf1Hash, type OaepVariant } from './oaep-decrypt.js'
@@ -48,16 +48,8 @@ export interface SandboxKey {
   createdAt: string
 }
 
-export interface SandboxToken {
-  id: string
-  label: string
-  expiresIn: TokenExpiry
-  createdAt: string
-  expiresAt: string
-  lastUsedAt: string | null
-  invalidatedAt: string | null
-  status: 'active' | 'expired' | 'invalidated'
-}
+/** A token as the sandbox lists it: the stored record without its hash, plus its status now. */
+export type SandboxToken = Omit<StoredToken, 'tokenSha256'> & { status: 'active' | 'expired' | 'invalidated' }
 
 export interface Sandbox {
   /** http://127.0.0.1:PORT */
