@@ -10,15 +10,15 @@ export const keyMissing = (name: string): FincodeFormError =>
 
 /**
  * Runs an app's validator. Its message ends up in state and often in logs, so one
- * that repeats a value is replaced; one that throws is reported without its
- * exception, whose text may hold the value too.
+ * that repeats a value is replaced, and so is the exception of one that throws:
+ * its text may hold the value too.
  */
 export function vet<T>(validate: ((input: T) => unknown) | undefined, input: T, secrets: string[]): FincodeFormError | null {
   let message: unknown
   try {
     message = validate?.(input)
   } catch {
-    message = 'validate() threw: return a message instead.'
+    message = 1
   }
   return message
     ? valueInvalid(typeof message == 'string' && !secrets.some((s) => s && message.includes(s)) ? message : 'This value is not accepted.')

@@ -81,15 +81,14 @@ export function createField(render: () => void): Field {
       f.input = input
       input.removeAttribute('name') // the visible input is never part of a submission
       liveFields.add(f)
-      const doc = input.ownerDocument
+      const listening = new AbortController()
+      const options = { signal: listening.signal }
+      input.addEventListener('input', edited, options)
       // A form reset (a reset button, or React's after an action) empties the input: its ciphertext goes.
       // An error stays until the next keystroke: React resets the form after an action that was refused, too.
-      const formReset = (event: Event) => event.target == input.form && put(f, '', f.error)
-      input.addEventListener('input', edited)
-      doc.addEventListener('reset', formReset)
+      input.ownerDocument.addEventListener('reset', (event) => event.target == input.form && put(f, '', f.error), options)
       return () => {
-        input.removeEventListener('input', edited)
-        doc.removeEventListener('reset', formReset)
+        listening.abort()
         liveFields.delete(f)
         f.input = null
       }

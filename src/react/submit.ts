@@ -73,15 +73,20 @@ export function submitHandlers(seed: () => Field[], resetAll: () => void): Encry
     return fields
   }
 
-  /** Encrypts, empties the visible inputs, hands the ciphertexts to `use`, then forgets them. A refusal is in status/error. */
-  const submit = async (fields: Field[], use: (values: EncryptedValues) => unknown) => {
+  /**
+   * Encrypts, empties the visible inputs (a native post: once it went out), hands the
+   * ciphertexts to `use`, then forgets them. A refusal is in status/error.
+   */
+  const submit = async (fields: Field[], use: (values: EncryptedValues) => unknown, native?: boolean) => {
     const values = await prepare(fields).catch(() => {})
     if (!values || fields.some((f) => !f.live)) return
-    for (const { input } of fields) if (input) input.value = ''
+    if (!native) for (const { input } of fields) if (input) input.value = ''
     try {
       await use(values) // the hidden inputs still hold the ciphertexts, for handlers that read the form
     } finally {
-      for (const f of fields) if (f.ciphertext == values[f.options.name]) reset(f)
+      // Still 2: the browser's constraint validation stopped our requestSubmit() (another field is
+      // invalid), and the PIN stays typed for the next try.
+      if (phase != 2) for (const f of fields) if (f.ciphertext == values[f.options.name]) reset(f)
     }
   }
 
@@ -94,17 +99,14 @@ export function submitHandlers(seed: () => Field[], resetAll: () => void): Encry
       if (phase) return // a second click while encrypting is absorbed, not queued
       phase = 1
       const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null
-      prepare(fields)
-        .then(() => {
-          if (fields.some((f) => !f.live)) return
+      submit(
+        fields,
+        () => {
           phase = 2
           form.requestSubmit(submitter?.form == form ? submitter : null)
-          // Still 2: the browser's constraint validation stopped it (another field is invalid), and
-          // the PIN stays typed for the next try. Otherwise the form data is built: empty the inputs.
-          if (phase > 2) fields.forEach(reset)
-        })
-        .finally(() => (phase = 0))
-        .catch(() => {}) // refusals and encryption failures are in status/error
+        },
+        true,
+      ).finally(() => (phase = 0))
     },
     handleSubmit: (fn) => async (event) => {
       event?.preventDefault()
