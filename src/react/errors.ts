@@ -1,46 +1,26 @@
-import { FincodeSecureError, isFincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
+import { FincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 
 /** What the hooks report in `error`: the core's failures plus a missing key or a refused value. */
 export type FincodeFormError = FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>
 
-export function valueInvalid(message: string): FincodeFormError {
-  return new FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>('ERR_VALUE_INVALID', message)
-}
+export const valueInvalid = (message: string): FincodeFormError => new FincodeSecureError<FincodeFormErrorCode>('ERR_VALUE_INVALID', message)
 
-export function keyMissing(name: string, key: null | undefined): FincodeFormError {
-  return new FincodeSecureError<FincodeFormErrorCode>(
-    'ERR_KEY_MISSING',
-    `The publicKey for "${name}" has not loaded yet (it is ${key === null ? 'null' : 'undefined'}), so nothing was encrypted or submitted. Submit again once the key has loaded.`,
-  )
-}
-
-export function optionInvalid(message: string): FincodeFormError {
-  // Same code the core uses for a bad `options.fields`: the caller passed something unusable.
-  return new FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>('ERR_PAYLOAD_INVALID', message)
-}
-
-/** Every failure the hook stores is a FincodeSecureError; anything else becomes one, kept as `cause`. */
-export function asFincodeError(error: unknown): FincodeFormError {
-  if (isFincodeSecureError(error)) return error
-  return new FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>('ERR_ENCRYPTION_FAILED', 'Encryption failed; see cause.', { cause: error })
-}
-
-const WITHHELD = 'This value is not accepted.'
+export const keyMissing = (name: string): FincodeFormError =>
+  new FincodeSecureError<FincodeFormErrorCode>('ERR_KEY_MISSING', `publicKey for "${name}" has not loaded yet, so nothing was sent; submit again once it has.`)
 
 /**
- * Runs an app-supplied validator. Its message ends up in state and, often, in logs
- * and error reports, so one that repeats the value is replaced; a validator that
- * throws is reported without its exception, whose text may hold the value too.
+ * Runs an app's validator. Its message ends up in state and often in logs, so one
+ * that repeats a value is replaced, and so is the exception of one that throws:
+ * its text may hold the value too.
  */
-export function runValidator<T>(validate: ((input: T) => unknown) | undefined, input: T, secrets: readonly string[], who: string): FincodeFormError | null {
-  if (!validate) return null
+export function vet<T>(validate: ((input: T) => unknown) | undefined, input: T, secrets: string[]): FincodeFormError | null {
   let message: unknown
   try {
-    message = validate(input)
+    message = validate?.(input)
   } catch {
-    return valueInvalid(`${who} threw an exception; it is not shown because it may contain the value. Return a message instead of throwing.`)
+    message = 1
   }
-  if (message === null || message === undefined || message === '') return null
-  if (typeof message !== 'string' || secrets.some((s) => s !== '' && message.includes(s))) return valueInvalid(WITHHELD)
-  return valueInvalid(message)
+  return message
+    ? valueInvalid(typeof message == 'string' && !secrets.some((s) => s && message.includes(s)) ? message : 'This value is not accepted.')
+    : null
 }

@@ -14,4 +14,3 @@ export type {
   UseEncryptedFieldsOptions,
 } from './types.js'
 export { FincodeSecureError, isFincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
-export type { FincodeFormError } from './errors.js'

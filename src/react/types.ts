@@ -18,7 +18,8 @@ export interface UseEncryptedFieldOptions {
   name: string
   /**
    * Runs on the plaintext right before it is encrypted (not on each keystroke). Return a message to refuse it, `null` to accept.
-   * A message that contains the value is replaced by a generic one: messages end up in state, logs and error reports.
+   * A message that contains the value is replaced by a generic one, and so is a validator's exception: messages end up
+   * in state, logs and error reports.
    */
   validate?: (value: string) => string | null | undefined
   /** An empty field is refused (`true`, or the message to show). Otherwise an empty field is submitted as `''`, not encrypted. */
@@ -54,6 +55,7 @@ export interface EncryptedSubmit {
   /**
    * For `<form onSubmit>`. Holds a native submission until every encrypted field of the form has a fresh
    * ciphertext in its hidden input, then submits the form again with `requestSubmit()` and empties the visible inputs.
+   * Give a form either `onSubmit` or `action`, not both.
    */
   onSubmit: (event: FormEvent<HTMLFormElement>) => void
   /** Wraps a submit handler: prevents the native submission, encrypts, empties the visible inputs, then calls `fn` with the ciphertexts. */
@@ -71,7 +73,7 @@ export interface EncryptedField extends EncryptedSubmit {
   /** Encrypts the input's value as it is at the time of the call (after `required` and `validate`); rejects with the error. */
   encrypt: () => Promise<string>
   readonly status: EncryptedFieldStatus
-  /** Why `status` is `'error'`. Never contains the value. */
+  /** Why `status` is `'error'`. Never contains the value. The next keystroke clears it (a bad key is reported again on the next encryption). */
   readonly error: FincodeFormError | null
   /** The `validate()`/`required` message when that is the error (`error.code === 'ERR_VALUE_INVALID'`), else `null`. */
   readonly validationMessage: string | null
@@ -84,7 +86,8 @@ export interface EncryptedField extends EncryptedSubmit {
 export interface UseEncryptedFieldsOptions {
   /**
    * Checks the fields together right before they are encrypted, e.g. that a new PIN and its confirmation match.
-   * Gets the plaintexts by field name; keep nothing from it. Return a message to refuse, `null` to accept.
+   * Gets the plaintexts by field name (of every encrypted field submitted with the group's); keep nothing from it.
+   * Return a message to refuse, `null` to accept.
    */
   validate?: (values: Readonly<Record<string, string>>) => string | null | undefined
 }

@@ -1,7 +1,8 @@
 // Searches everything React keeps for a rendered tree (hook states and update
 // queues, props, class/plain state nodes, effect deps, both the current and the
-// alternate fiber) for a string. DOM nodes are not searched: the visible input
-// is the one place the plaintext is allowed to be.
+// alternate fiber) for a string, through data properties and getters alike.
+// DOM nodes are not searched: the visible input is the one place the plaintext
+// is allowed to be.
 
 interface Fiber {
   child: Fiber | null
@@ -27,6 +28,14 @@ function rootFiber(container: Element): Fiber {
 const isDomNode = (value: object) => typeof (value as { nodeType?: unknown }).nodeType === 'number'
 const isFiber = (value: object) => 'stateNode' in value && 'return' in value && 'memoizedProps' in value
 
+function read(get: () => unknown, self: object): unknown {
+  try {
+    return get.call(self)
+  } catch {
+    return undefined
+  }
+}
+
 /** Paths (e.g. `fiber[12].memoizedState.queue.lastRenderedState`) at which a string containing `needle` was found. */
 export function findInFiberTree(container: Element, needle: string): string[] {
   const found: string[] = []
@@ -47,9 +56,11 @@ export function findInFiberTree(container: Element, needle: string): string[] {
       return
     }
     for (const name of Object.getOwnPropertyNames(value)) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, name)
+      const descriptor = Object.getOwnPropertyDescriptor(value, name)!
       // Hook lists and update queues are linked through `next`: follow them to the end.
-      if (descriptor && 'value' in descriptor) scan(descriptor.value, `${path}.${name}`, name === 'next' ? depth : depth + 1)
+      if ('value' in descriptor) scan(descriptor.value, `${path}.${name}`, name === 'next' ? depth : depth + 1)
+      // Libraries keep state behind getters too (react-hook-form's control exposes _formValues that way).
+      else if (descriptor.get) scan(read(descriptor.get, value), `${path}.${name}`, depth + 1)
     }
   }
 

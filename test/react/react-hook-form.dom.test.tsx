@@ -31,7 +31,7 @@ test('onValid gets the ciphertext under transactionPin; react-hook-form never ho
   expect(t.valid[0]!.amount).toBe('1200')
   expect(nodeDecrypt(t.valid[0]!.transactionPin, privateKey)).toBe(PIN)
   expect(JSON.stringify(t.valid[0])).not.toContain(PIN)
-  // react-hook-form's control (its _formValues, _defaultValues, …) lives in a ref: the walk covers it.
+  // react-hook-form's control lives in a ref and exposes _formValues through a getter: the walk reads it there.
   expect(findInFiberTree(t.view.container, t.valid[0]!.transactionPin).length, 'the walk sees react-hook-form state').toBeGreaterThan(0)
   expect(findInFiberTree(t.view.container, PIN), 'submitted').toEqual([])
   expect(t.pin.value).toBe('')
