@@ -3,6 +3,7 @@
 // alternate fiber) for a string, through data properties and getters alike.
 // DOM nodes are not searched: the visible input is the one place the plaintext
 // is allowed to be.
+import { holdsSecret } from '../helpers/secret-search.js'
 
 interface Fiber {
   child: Fiber | null
@@ -44,7 +45,7 @@ export function findInFiberTree(container: Element, needle: string): string[] {
 
   const scan = (value: unknown, path: string, depth: number): void => {
     if (typeof value === 'string') {
-      if (value.includes(needle)) found.push(path)
+      if (holdsSecret(value, needle)) found.push(path)
       return
     }
     if (typeof value !== 'object' || value === null || depth > 14 || seen.has(value)) return

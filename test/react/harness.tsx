@@ -2,6 +2,7 @@
 import { useRef, type RefObject } from 'react'
 import { useEncryptedField, type EncryptedField, type EncryptedValues } from '../../src/react/index.js'
 import type { EncryptionScheme } from '../../src/index.js'
+import { holdsSecret } from '../helpers/secret-search.js'
 
 /**
  * Types `text` into `input` the way a browser does, synchronously: the value
@@ -28,11 +29,28 @@ export function retype(input: HTMLInputElement, text: string): void {
   typeInto(input, text)
 }
 
-/** A string any `FormData` entry or body contains, if it contains the secret. */
+/**
+ * Whether the secret is in a `FormData` entry, a JSON body (every string in it,
+ * keys included) or a plain string. Ciphertexts are not searched: see holdsSecret.
+ */
 export function leaks(haystack: FormData | string, secret: string): boolean {
-  if (typeof haystack === 'string') return haystack.includes(secret)
-  for (const [, value] of haystack) if (typeof value === 'string' && value.includes(secret)) return true
-  return false
+  if (typeof haystack !== 'string') {
+    for (const [, value] of haystack) if (typeof value === 'string' && holdsSecret(value, secret)) return true
+    return false
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(haystack)
+  } catch {
+    return holdsSecret(haystack, secret)
+  }
+  const strings: string[] = []
+  JSON.stringify(json, (key, value: unknown) => {
+    strings.push(key)
+    if (typeof value === 'string') strings.push(value)
+    return value
+  })
+  return strings.some((text) => holdsSecret(text, secret))
 }
 
 /**
