@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { javaDefault } from '../src/java-default.js'
 import { createFincodeClient } from '../src/server/index.js'
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox.js'
 
@@ -51,6 +52,8 @@ for mgf in (hashes.SHA1(), hashes.SHA256()):
     print(base64.b64encode(key.encrypt(sys.argv[2].encode(), padding.OAEP(mgf=padding.MGF1(mgf), algorithm=hashes.SHA256(), label=None))).decode())
 `
 
+const PYTHON_BIN = process.env['PYTHON'] ?? 'python3'
+
 let sandbox: TestSandbox
 let dir: string
 beforeAll(async () => {
@@ -86,10 +89,27 @@ test.skipIf(!tool('java', ['-version']))("Java's default provider gives RSA-OAEP
   ])
 })
 
-test.skipIf(!tool('python3', ['-c', 'import cryptography']))('Python MGF1(SHA1) and MGF1(SHA256) are told apart', async () => {
-  const [sha1, sha256] = run('python3', ['-c', PYTHON, sandbox.currentKey().publicKey, 'pïn 🔒'])
+test.skipIf(!tool(PYTHON_BIN, ['-c', 'import cryptography']))('Python MGF1(SHA1) and MGF1(SHA256) are told apart', async () => {
+  const [sha1, sha256] = run(PYTHON_BIN, ['-c', PYTHON, sandbox.currentKey().publicKey, 'pïn 🔒'])
   expect(await verdicts(sha1!, sha256!)).toEqual([
     ['userPin', true, 'RSA-OAEP-256-MGF1-SHA1'],
     ['transactionPin', true, 'RSA-OAEP-256'],
+  ])
+})
+
+test('createFincodeClient with { scheme: javaDefault } sends what the sandbox reads as RSA-OAEP-256-MGF1-SHA1; without it, RSA-OAEP-256', async () => {
+  const { token } = await sandbox.createToken(`scheme-${Math.random()}`)
+  const options = { baseUrl: sandbox.apiUrl, token, publicKey: sandbox.currentKey().publicKey, uuid: 'u' }
+  const body = { userPin: '0123', profile: { securityAnswer: 'Pochi 🐕' } }
+  type Verdicts = { fields: { field: string; variant: string; decrypted: boolean }[] }
+  const javaStyle = await createFincodeClient({ ...options, scheme: javaDefault }).post<Verdicts>('/services/verify-fields', body)
+  const standard = await createFincodeClient(options).post<Verdicts>('/services/verify-fields', body)
+  expect(javaStyle.fields.map((f) => [f.field, f.decrypted, f.variant])).toEqual([
+    ['userPin', true, 'RSA-OAEP-256-MGF1-SHA1'],
+    ['profile.securityAnswer', true, 'RSA-OAEP-256-MGF1-SHA1'],
+  ])
+  expect(standard.fields.map((f) => [f.field, f.decrypted, f.variant])).toEqual([
+    ['userPin', true, 'RSA-OAEP-256'],
+    ['profile.securityAnswer', true, 'RSA-OAEP-256'],
   ])
 })
