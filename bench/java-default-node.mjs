@@ -3,10 +3,8 @@
 // samples they returned are decrypted by Python's cryptography with MGF1(SHA1).
 import { spawnSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import * as core from '../dist/index.js'
 import { javaDefault } from '../dist/java-default.js'
 import { benchJavaDefault, formatBench, PAYLOAD_TEXT } from './java-default.mjs'
@@ -21,17 +19,12 @@ const key = {
 const result = await benchJavaDefault({ ...core, javaDefault }, forge, key, { log: console.log })
 console.log(`Node ${process.version}\n${formatBench(result)}`)
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-jd-'))
-try {
-  const pem = join(dir, 'key.pem')
-  writeFileSync(pem, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }))
-  const python = process.env.PYTHON ?? 'python3'
-  const input = `${result.samples.javaDefault}\n${result.samples.forge}\n`
-  const run = spawnSync(python, [new URL('../test/interop/oaep_decrypt.py', import.meta.url).pathname, pem, 'SHA-1'], { input, encoding: 'utf8' })
-  const lines = run.stdout.trim().split('\n')
-  const ok = run.status === 0 && lines.length === 2 && lines.every((line) => line.startsWith('OK ') && Buffer.from(line.slice(3), 'base64').toString('utf8') === PAYLOAD_TEXT)
-  console.log(`  check: Python OAEP(SHA-256, MGF1(SHA-1)) decrypts the javaDefault and the node-forge sample: ${ok ? 'yes' : `NO\n${run.stdout}${run.stderr}`}`)
-  if (!ok) process.exitCode = 1
-} finally {
-  rmSync(dir, { recursive: true, force: true })
-}
+// test/interop/decrypt.py reads one job per line: <MGF1 hash> TAB <PKCS#8 DER, Base64> TAB <ciphertext>.
+const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64')
+const python = process.env.PYTHON ?? 'python3'
+const input = [result.samples.javaDefault, result.samples.forge].map((ciphertext) => `SHA-1\t${pkcs8}\t${ciphertext}\n`).join('')
+const run = spawnSync(python, [fileURLToPath(new URL('../test/interop/decrypt.py', import.meta.url))], { input, encoding: 'utf8' })
+const lines = run.stdout.trim().split('\n')
+const ok = run.status === 0 && lines.length === 2 && lines.every((line) => line.startsWith('OK\t') && Buffer.from(line.slice(3), 'base64').toString('utf8') === PAYLOAD_TEXT)
+console.log(`  check: Python OAEP(SHA-256, MGF1(SHA-1)) decrypts the javaDefault and the node-forge sample: ${ok ? 'yes' : `NO\n${run.stdout}${run.stderr}`}`)
+if (!ok) process.exitCode = 1

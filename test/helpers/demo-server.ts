@@ -4,9 +4,9 @@
 // `rm -rf dist` while other test files read dist/ would break them.)
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../runtimes/processes.js'
 
 const root = new URL('../../', import.meta.url).pathname
 
@@ -20,17 +20,6 @@ export interface RunningDemo {
   /** Everything the demo printed, for failure messages. */
   output(): string
   stop(): Promise<void>
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 export async function startDemo({ timeoutMs = 60_000 } = {}): Promise<RunningDemo> {

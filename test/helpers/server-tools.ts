@@ -7,6 +7,7 @@
 //   const status = await toolStatus('java')              // installed? which version?
 //   const results = await decryptWith('java', [{ ciphertext, privateKey }], { mgf1Hash: 'SHA-256' })
 //   results[0]  // { ok: true, text: 'pïn é🔒', bytes } or { ok: false, error: 'javax.crypto.BadPaddingException: …' }
+//   results[0].parameters  // java only: what the cipher says it uses, 'md=SHA-256 mgf1=SHA-256'
 //   // a job may carry its own setup, so one process can try several:
 //   await decryptWith('java', [{ ciphertext, privateKey, setup: { javaCipher: 'java-default' } }, …])
 //
@@ -53,8 +54,12 @@ export interface ServerSetup extends OaepSetup {
   timeoutMs?: number
 }
 
-/** One job's outcome. `text` is the bytes read as UTF-8, what a server's `new String(bytes, UTF_8)` gives. */
-export type Decrypted = { ok: true; text: string; bytes: Buffer } | { ok: false; error: string }
+/**
+ * One job's outcome. `text` is the bytes read as UTF-8, what a server's `new String(bytes, UTF_8)` gives.
+ * `parameters` (Java only) is what the initialised Cipher reports from getParameters(), e.g.
+ * 'md=SHA-256 mgf1=SHA-1' for the default provider without a spec; '' if the job failed before that.
+ */
+export type Decrypted = ({ ok: true; text: string; bytes: Buffer } | { ok: false; error: string }) & { parameters?: string }
 
 export interface ToolStatus {
   tool: ServerTool
@@ -190,15 +195,16 @@ function decoded(bytes: Buffer): Decrypted {
   return { ok: true, bytes, text: bytes.toString('utf8') }
 }
 
-/** Parses the `OK\t<base64>` / `ERR\t<message>` lines Decrypt.java and decrypt.py print. */
+/** Parses the `OK\t<base64>` / `ERR\t<message>` lines Decrypt.java and decrypt.py print (Java adds `\t<parameters>`). */
 function parseLines(command: string, ran: Ran, expected: number): Decrypted[] {
   const lines = ran.stdout.toString('ascii').split('\n').filter(Boolean)
   if (ran.status !== 0 || lines.length !== expected) {
     throw new Error(`${describeExit(command, ran)} (${lines.length} of ${expected} results)`)
   }
   return lines.map((line) => {
-    const [tag, rest = ''] = line.split('\t', 2)
-    return tag === 'OK' ? decoded(Buffer.from(rest, 'base64')) : { ok: false, error: rest }
+    const [tag, rest = '', parameters] = line.split('\t', 3)
+    const result: Decrypted = tag === 'OK' ? decoded(Buffer.from(rest, 'base64')) : { ok: false, error: rest }
+    return parameters === undefined ? result : { ...result, parameters }
   })
 }
 

@@ -10,7 +10,10 @@
 //     explicit-sha1    the same with MGF1ParameterSpec.SHA1
 //     java-default     Cipher "RSA/ECB/OAEPWithSHA-256AndMGF1Padding" with no spec: SunJCE then uses MGF1-SHA-1
 // stdout, one line per job, in order:
-//     OK TAB <plaintext bytes, Base64>      or      ERR TAB <exception class: message>
+//     OK TAB <plaintext bytes, Base64> TAB <parameters>      or      ERR TAB <exception class: message> TAB <parameters>
+// where <parameters> is what the initialised cipher reports it uses, "md=SHA-256 mgf1=SHA-1"
+// (empty when the job failed before the cipher was set up): the proof that "java-default"
+// really means MGF1-SHA-1, in Java's own words.
 // The plaintext goes back as Base64 so the caller compares exact bytes, not a
 // re-decoded string that could hide a wrong encoding.
 
@@ -37,6 +40,7 @@ public final class Decrypt {
     Map<String, PrivateKey> keys = new HashMap<>();
     for (String line; (line = in.readLine()) != null; ) {
       if (line.isEmpty()) continue;
+      String parameters = "";
       try {
         String[] job = line.split("\t", -1);
         if (job.length != 3) throw new IllegalArgumentException("expected 3 tab-separated fields, got " + job.length);
@@ -62,10 +66,12 @@ public final class Decrypt {
           default:
             throw new IllegalArgumentException("unknown setup " + job[0]);
         }
+        OAEPParameterSpec used = cipher.getParameters().getParameterSpec(OAEPParameterSpec.class);
+        parameters = "md=" + used.getDigestAlgorithm() + " mgf1=" + ((MGF1ParameterSpec) used.getMGFParameters()).getDigestAlgorithm();
         byte[] plaintext = cipher.doFinal(Base64.getDecoder().decode(job[2]));
-        out.print("OK\t" + Base64.getEncoder().encodeToString(plaintext) + "\n");
+        out.print("OK\t" + Base64.getEncoder().encodeToString(plaintext) + "\t" + parameters + "\n");
       } catch (Exception e) {
-        out.print("ERR\t" + e.toString().replaceAll("\\s+", " ") + "\n");
+        out.print("ERR\t" + e.toString().replaceAll("\\s+", " ") + "\t" + parameters + "\n");
       }
     }
     out.flush();
