@@ -1,3 +1,4 @@
+import { describe } from '../key.js'
 import { FincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 
 /** What the hooks report in `error`: the core's failures plus a missing key or a refused value. */
@@ -5,8 +6,17 @@ export type FincodeFormError = FincodeSecureError<FincodeSecureErrorCode | Finco
 
 export const valueInvalid = (message: string): FincodeFormError => new FincodeSecureError<FincodeFormErrorCode>('ERR_VALUE_INVALID', message)
 
+/**
+ * Checks at render what an app passed to a hook: a mistake throws at once, naming
+ * the option, instead of failing later as a TypeError or silently. `got` shows a
+ * string (a name, never a value typed) and only the type of anything else.
+ */
+export function check(ok: unknown, what: string, got: unknown): void {
+  if (!ok) throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `${what}, got ${typeof got == 'string' ? `"${got}"` : describe(got)}`)
+}
+
 export const keyMissing = (name: string): FincodeFormError =>
-  new FincodeSecureError<FincodeFormErrorCode>('ERR_KEY_MISSING', `publicKey for "${name}" has not loaded yet, so nothing was sent; submit again once it has.`)
+  new FincodeSecureError<FincodeFormErrorCode>('ERR_KEY_MISSING', `publicKey for "${name}" has not loaded yet; submit again once it has.`)
 
 /**
  * Runs an app's validator. Its message ends up in state and often in logs, so one

@@ -70,8 +70,8 @@ export function createField(render: () => void): Field {
     if (f.ciphertext || f.error || f.busy) put(f, '')
   }
   const encrypt = () => prepare([f], true).then((values) => values[f.options.name]!)
-  const f: Field = {
-    options: undefined!,
+  // `options` is set by configure(), before any event can use it.
+  const f = {
     gen: 0,
     ciphertext: '',
     fingerprint: null,
@@ -95,7 +95,7 @@ export function createField(render: () => void): Field {
     },
     hiddenRef: (hidden) => void (f.hidden = hidden),
     api: { ...submitHandlers(() => [f], () => reset(f)), encrypt },
-  }
+  } as Field
   controllers.set(encrypt, f)
   return f
 }

@@ -3,6 +3,7 @@
 // path: what is submitted is the encryption, with the current key, of what the
 // visible inputs hold when the submission proceeds; then the inputs are emptied.
 import { encryptPayload } from '../encrypt.js'
+import { FincodeSecureError } from '../errors.js'
 import { keyMissing, valueInvalid, vet, type FincodeFormError } from './errors.js'
 import { liveFields, put, reset, valueOf, type Field } from './field-controller.js'
 import type { EncryptedSubmit, EncryptedValues } from './types.js'
@@ -106,7 +107,10 @@ export function submitHandlers(seed: () => Field[], resetAll: () => void): Encry
           form.requestSubmit(submitter?.form == form ? submitter : null)
         },
         true,
-      ).finally(() => (phase = 0))
+      )
+        // requestSubmit() threw (a submitter from elsewhere, a browser without it): nothing was sent, the PIN stays typed.
+        .catch((cause) => put(fields[0]!, '', new FincodeSecureError('ERR_ENCRYPTION_FAILED', 'form.requestSubmit() failed; see cause.', { cause })))
+        .finally(() => (phase = 0))
     },
     handleSubmit: (fn) => async (event) => {
       event?.preventDefault()

@@ -1,3 +1,4 @@
+import { check } from './errors.js'
 import { configure, createField } from './field-controller.js'
 import type { EncryptedField, UseEncryptedFieldOptions } from './types.js'
 import { summary, useController } from './use-controller.js'
@@ -8,8 +9,10 @@ import { summary, useController } from './use-controller.js'
  * renders nothing (once at most, to clear an old ciphertext or error).
  */
 export function useEncryptedField(options: UseEncryptedFieldOptions): EncryptedField {
+  const { name, validate, required } = options
+  check(name && typeof name == 'string', 'useEncryptedField: options.name must be a non-empty string', name)
+  check(typeof (validate ?? check) == 'function', 'useEncryptedField: options.validate must be a function', validate)
   const f = useController(createField, (f) => configure(f, options))
-  const { name, required } = options
   const { ciphertext } = f
   const state = summary(f.error, f.busy, !!ciphertext)
   return {

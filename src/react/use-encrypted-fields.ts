@@ -1,3 +1,4 @@
+import { check } from './errors.js'
 import { controllers, reset, type Group } from './field-controller.js'
 import { prepare, submitHandlers } from './submit.js'
 import type { EncryptedField, EncryptedFields, UseEncryptedFieldsOptions } from './types.js'
@@ -28,6 +29,12 @@ function createGroup(render: () => void): Group {
  * them is encrypted.
  */
 export function useEncryptedFields(fields: readonly EncryptedField[], options: UseEncryptedFieldsOptions = {}): EncryptedFields {
+  const names: string[] = []
+  for (const field of fields) {
+    const ok = controllers.has(field?.encrypt)
+    check(ok && !names.includes(field.name), 'useEncryptedFields: fields must be useEncryptedField() results with unique names', ok ? field.name : field)
+    names.push(field.name)
+  }
   const group = useController(createGroup, (group) => {
     group.validate = options.validate
     group.fields = fields.map((field) => controllers.get(field.encrypt)!)
