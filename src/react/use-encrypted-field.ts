@@ -12,6 +12,7 @@ export function useEncryptedField(options: UseEncryptedFieldOptions): EncryptedF
   const { name, validate, required } = options
   check(name && typeof name == 'string', 'useEncryptedField: options.name must be a non-empty string', name)
   check(typeof (validate ?? check) == 'function', 'useEncryptedField: options.validate must be a function', validate)
+  check(/^[bs]/.test(typeof (required ?? !0)), 'useEncryptedField: options.required must be true, false or the message to show', required)
   const f = useController(createField, (f) => configure(f, options))
   const { ciphertext } = f
   const state = summary(f.error, f.busy, !!ciphertext)

@@ -63,6 +63,19 @@ describe('useEncryptedField refuses at render', () => {
     expectRefusal(renderError(<Field publicKey={publicKey} name="transactionPin" validate={validate} />), message)
   })
 
+  test.each<[string, unknown, RegExp]>([
+    ['a number as required', 1, /^useEncryptedField: options\.required must be true, false or the message to show, got number$/],
+    ['a function as required', () => 'Enter your PIN.', /^useEncryptedField: options\.required must be true, false or the message to show, got function$/],
+  ])('%s', (_, required, message) => {
+    expectRefusal(renderError(<Field publicKey={publicKey} name="transactionPin" required={required} />), message)
+  })
+
+  test('and accepts required as true, false or a message', () => {
+    for (const required of [true, false, 'Enter your PIN.', undefined]) {
+      expect(renderError(<Field publicKey={publicKey} name="transactionPin" required={required} />)).toBeUndefined()
+    }
+  })
+
   test('and accepts a name with a validate function, or none', () => {
     expect(renderError(<Field publicKey={publicKey} name="transactionPin" validate={() => null} required />)).toBeUndefined()
     expect(renderError(<Field publicKey={null} name="transactionPin" />)).toBeUndefined()
