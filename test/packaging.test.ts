@@ -70,10 +70,11 @@ describe('the packed tarball, installed into a fresh project', () => {
     if (app) rmSync(app, { recursive: true, force: true })
   })
 
-  it('ships only dist/, README and package.json', () => {
+  it('ships only dist/, README, LICENSE and package.json', () => {
     const files = run('npm', ['pack', '--dry-run', '--json']).trim()
     const listed: string[] = JSON.parse(files)[0].files.map((f: { path: string }) => f.path)
     expect(listed.every((f) => f.startsWith('dist/') || ['README.md', 'package.json', 'LICENSE'].includes(f))).toBe(true)
+    expect(listed).toContain('LICENSE')
   })
 
   it.each(entries)('imports %s as ESM in Node', (entry) => {

@@ -14,7 +14,12 @@ export const ROOT = new URL('../../', import.meta.url).pathname
 const CHECKED: Record<string, string> = { ts: '.ts', typescript: '.ts', tsx: '.tsx', js: '.js', javascript: '.js', jsx: '.jsx' }
 
 /** Languages that are not programs for this checker: commands, output, other languages, data. */
-export const SKIPPED_LANGUAGES = ['sh', 'shell', 'bash', 'console', 'text', 'java', 'python', 'go', 'ruby', 'php', 'json', 'http', 'diff']
+export const SKIPPED_LANGUAGES = [
+  // commands and what they print
+  'sh', 'shell', 'bash', 'console', 'text',
+  // other languages, markup and data
+  'java', 'python', 'go', 'ruby', 'php', 'csharp', 'html', 'css', 'vue', 'svelte', 'json', 'jsonc', 'yaml', 'toml', 'ini', 'http', 'diff',
+]
 
 export interface DocBlock {
   /** The Markdown file, relative to the repository root, e.g. `docs/react.md`. */
