@@ -4,6 +4,7 @@ import { describe, importPublicKey, type PublicKeyInput } from './key.js'
 import { subtle } from './_subtle.js'
 import { RSA_OAEP_PARAMS, type EncryptionScheme } from './scheme.js'
 
+/** Options of `encryptPayload`. */
 export interface EncryptOptions {
   /** Padding variant; default `oaepSha256`. `javaDefault` (from `fincode-secure/java-default`) targets Java's default provider. */
   scheme?: EncryptionScheme

@@ -30,6 +30,21 @@ export type FincodeClientErrorCode =
 /** The React entry's own codes (`fincode-secure/react`): the key has not loaded yet; a field failed `required` or `validate()`. */
 export type FincodeFormErrorCode = 'ERR_KEY_MISSING' | 'ERR_VALUE_INVALID'
 
+/**
+ * Every failure of the library: a rejected promise (never a synchronous throw from the encryption functions) with a
+ * stable `code` to switch on and a `message` that says what was wrong and what to do. Messages and `cause`s never
+ * hold a plaintext, a private key or a token. Across realms or copies of the library, use `isFincodeSecureError`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await encryptPayload(pin, publicKey)
+ * } catch (error) {
+ *   if (isFincodeSecureError(error) && error.code === 'ERR_PAYLOAD_TOO_LARGE') showError('That answer is too long.')
+ *   else throw error
+ * }
+ * ```
+ */
 export class FincodeSecureError<Code extends FincodeSecureErrorCode | FincodeClientErrorCode | FincodeFormErrorCode = FincodeSecureErrorCode> extends Error {
   /** Stable, machine-readable reason. Switch on this, not on `message`. */
   readonly code: Code

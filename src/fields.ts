@@ -5,6 +5,7 @@ import { describe, importPublicKey, type PublicKeyInput } from './key.js'
 /** The fields FinCode's docs ask to encrypt. */
 export const SENSITIVE_FIELDS = /* @__PURE__ */ Object.freeze(['currentPassword', 'newPassword', 'transactionPin', 'userPin', 'securityAnswer'] as const)
 
+/** Options of `encryptFields`: the padding `scheme`, and which `fields` to encrypt. */
 export interface EncryptFieldsOptions extends EncryptOptions {
   /** Key names to encrypt, at any depth; replaces `SENSITIVE_FIELDS`. Names match exactly. */
   fields?: readonly string[]

@@ -9,7 +9,9 @@ import type { FincodePublicKey } from './key.js'
 export interface EncryptionScheme {
   /** Stable identifier, also what the sandbox reports as the decrypted variant. */
   readonly name: 'RSA-OAEP-256' | 'RSA-OAEP-256-MGF1-SHA1'
+  /** The OAEP label hash: SHA-256 for every scheme. */
   readonly hash: 'SHA-256'
+  /** The hash inside MGF1: SHA-256 by default, SHA-1 for `javaDefault` (Java's default provider). */
   readonly mgf1Hash: 'SHA-256' | 'SHA-1'
   /** Encrypts bytes that the caller has already checked against `key.maxPayloadBytes`. */
   encrypt(key: FincodePublicKey, data: Uint8Array): Promise<ArrayBuffer | Uint8Array>

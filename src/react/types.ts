@@ -11,6 +11,7 @@ import type { EncryptionScheme } from '../scheme.js'
  */
 export type EncryptedFieldStatus = 'idle' | 'encrypting' | 'ready' | 'error'
 
+/** Options of `useEncryptedField`; `name` and the types of the others are checked at render (`ERR_PAYLOAD_INVALID`). */
 export interface UseEncryptedFieldOptions {
   /** Key text (Base64 SPKI or PEM) or a `FincodePublicKey`; `null`/`undefined` while it loads. Keep its identity stable across renders. */
   publicKey: PublicKeyInput | null | undefined
@@ -30,18 +31,27 @@ export interface UseEncryptedFieldOptions {
 
 /** Spread onto the visible `<input>`. Uncontrolled and nameless: the plaintext stays in the DOM and out of every `FormData`. */
 export interface EncryptedInputProps {
+  /** Attaches the hook to the input, which it reads from and empties. */
   ref: RefCallback<HTMLInputElement>
+  /** Masked, like any PIN or password field. */
   type: 'password'
+  /** A numeric keyboard on phones. */
   inputMode: 'numeric'
+  /** Asks the browser not to fill in or remember the value. */
   autoComplete: 'off'
+  /** `true` while a `required` or `validate` message is shown. */
   'aria-invalid': boolean
+  /** `true` when the `required` option is set. */
   'aria-required': boolean
 }
 
 /** Spread onto an `<input>` that carries the ciphertext for forms that post natively. */
 export interface EncryptedHiddenInputProps {
+  /** Attaches the hook to the hidden input, which it fills with the ciphertext before a native post. */
   ref: RefCallback<HTMLInputElement>
+  /** Not shown. */
   type: 'hidden'
+  /** The field's `name` option: the ciphertext is posted under it. */
   name: string
   /** The ciphertext, or `''` when there is none (yet). */
   value: string
@@ -66,12 +76,20 @@ export interface EncryptedSubmit {
   reset: () => void
 }
 
+/**
+ * What `useEncryptedField` returns: props for the visible and the hidden input, the submit wrappers, and the field's
+ * state. It never holds the plaintext.
+ */
 export interface EncryptedField extends EncryptedSubmit {
+  /** The `name` option, for convenience. */
   readonly name: string
+  /** Spread onto the visible input: `<input {...field.inputProps} />`. Don't add `required` or `pattern` to it: use the options. */
   readonly inputProps: EncryptedInputProps
+  /** Spread onto a hidden input for forms that post natively: `<input {...field.hiddenInputProps} />`. */
   readonly hiddenInputProps: EncryptedHiddenInputProps
   /** Encrypts the input's value as it is at the time of the call (after `required` and `validate`); rejects with the error. */
   encrypt: () => Promise<string>
+  /** Where the field is: see `EncryptedFieldStatus`. */
   readonly status: EncryptedFieldStatus
   /** Why `status` is `'error'`. Never contains the value. The next keystroke clears it (a bad key is reported again on the next encryption). */
   readonly error: FincodeFormError | null
@@ -83,6 +101,7 @@ export interface EncryptedField extends EncryptedSubmit {
   readonly ciphertext: string
 }
 
+/** Options of `useEncryptedFields`. */
 export interface UseEncryptedFieldsOptions {
   /**
    * Checks the fields together right before they are encrypted, e.g. that a new PIN and its confirmation match.
@@ -92,11 +111,16 @@ export interface UseEncryptedFieldsOptions {
   validate?: (values: Readonly<Record<string, string>>) => string | null | undefined
 }
 
+/**
+ * What `useEncryptedFields` returns: the submit wrappers for the group, `encrypt()` for all its fields, and one
+ * aggregated state.
+ */
 export interface EncryptedFields extends EncryptedSubmit {
   /** `'error'` if the group or any field failed; `'encrypting'` while any encrypts; `'ready'` when all are. */
   readonly status: EncryptedFieldStatus
   /** The group's own error (its `validate`) or else the first field's error. */
   readonly error: FincodeFormError | null
+  /** The group's `validate` message, or else the first field's `validate`/`required` message; `null` when the error is of another kind. */
   readonly validationMessage: string | null
   /** Encrypts every field (after the fields' and the group's checks); resolves to the ciphertexts by name. */
   encrypt: () => Promise<EncryptedValues>

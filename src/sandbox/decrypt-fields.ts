@@ -6,6 +6,10 @@ import { SandboxHttpError } from './http.js'
 import { oaepDecryptAnyVariant, type OaepVariant } from './oaep-decrypt.js'
 import type { SandboxStore } from './store.js'
 
+/**
+ * The sandbox's report on one sensitive field of a request: decrypted (with which variant and key) or not, and why.
+ * Never holds the decrypted value.
+ */
 export type FieldVerdict =
   | { field: string; decrypted: true; variant: OaepVariant; keyFingerprint: string }
   | {

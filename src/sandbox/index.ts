@@ -17,6 +17,7 @@ export const DEFAULT_CASHIER = Object.freeze({ email: 'cashier@example.com', pas
 /** The transaction PIN on first start, unless `transactionPin` says otherwise. */
 export const DEFAULT_TRANSACTION_PIN = '0000'
 
+/** Options of `startSandbox`; every one has a default. */
 export interface SandboxOptions {
   /** Default 8787; 0 picks a free port. */
   port?: number
@@ -38,24 +39,32 @@ export interface SandboxOptions {
   log?: (line: string) => void
 }
 
+/** The organisation's current encryption key, as `GET /encryption-keys/current` describes it. */
 export interface SandboxKey {
+  /** The key's identifier in the sandbox. */
   id: string
+  /** What FinCode calls the encryption: RSA-OAEP with SHA-256. */
   algorithm: 'RSA-OAEP-256'
   /** Base64 SPKI DER, as the dashboard shows it. */
   publicKey: string
+  /** Lowercase hex SHA-256 of the SPKI DER, as `FincodePublicKey.fingerprint`. */
   fingerprint: string
+  /** Key size in bits (2048 unless `keyBits` says otherwise). */
   modulusLength: number
+  /** When the key was generated, as an ISO 8601 date. */
   createdAt: string
 }
 
 /** A token as the sandbox lists it: the stored record without its hash, plus its status now. */
 export type SandboxToken = Omit<StoredToken, 'tokenSha256'> & { status: 'active' | 'expired' | 'invalidated' }
 
+/** A running sandbox, from `startSandbox`. */
 export interface Sandbox {
   /** http://127.0.0.1:PORT */
   readonly url: string
   /** url + '/api/v6': the `baseUrl` for createFincodeClient. */
   readonly apiUrl: string
+  /** The port it listens on (the one picked when `port` was 0). */
   readonly port: number
   /** Absolute path of the data directory. */
   readonly dataDir: string
@@ -65,7 +74,9 @@ export interface Sandbox {
   rotateKey(): Promise<SandboxKey>
   /** Creates a token without the cashier's credentials: for tests and scripts in the same process. */
   createToken(label: string, expiresIn?: TokenExpiry): Promise<{ token: string } & SandboxToken>
+  /** Same as DELETE /api-tokens/{id}: the token is refused from the next request on. `undefined` for an unknown id. */
   invalidateToken(id: string): Promise<SandboxToken | undefined>
+  /** Same as GET /api-tokens: every token without its secret, with its status now. */
   listTokens(): SandboxToken[]
   /** Stops listening, closes open connections and writes pending state. */
   close(): Promise<void>
@@ -73,6 +84,19 @@ export interface Sandbox {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1'])
 
+/**
+ * Starts FinCode's side in miniature on the loopback interface: the organisation's key pair (generated on first
+ * start and kept in `dataDir`), API tokens, and services endpoints that decrypt and report each sensitive field.
+ * Node only. A development stand-in: never expose it beyond 127.0.0.1 or use it with real credentials.
+ *
+ * @example
+ * ```ts
+ * const sandbox = await startSandbox({ port: 0, dataDir: '.fincode-sandbox' })
+ * const { token } = await sandbox.createToken('my-service', '24h')
+ * // createFincodeClient({ baseUrl: sandbox.apiUrl, token, publicKey: sandbox.currentKey().publicKey, uuid: 'dev' })
+ * await sandbox.close()
+ * ```
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1'
   if (!LOOPBACK_HOSTS.has(host)) throw new TypeError(`host must be 127.0.0.1, localhost or ::1: the sandbox holds private keys and must not be reachable from the network (got ${JSON.stringify(host)}).`)

@@ -5,7 +5,9 @@
 import { constants, createHash, privateDecrypt, type KeyObject } from 'node:crypto'
 import type { EncryptionScheme } from '../scheme.js'
 
+/** The two OAEP variants the sandbox reads: `RSA-OAEP-256` (MGF1-SHA-256) and `RSA-OAEP-256-MGF1-SHA1` (Java's default). */
 export type OaepVariant = EncryptionScheme['name']
+/** The MGF1 hash, in `node:crypto`'s spelling. */
 export type Mgf1Hash = 'sha256' | 'sha1'
 
 /** Label hash: SHA-256 for every variant FinCode uses (the MGF1 hash is what differs). */

@@ -22,6 +22,7 @@ export interface StoredKey {
   privateKeyPem: string
 }
 
+/** How long an API token lives: 24 hours, or 1, 3, 6 or 12 calendar months, as the dashboard offers. */
 export type TokenExpiry = '24h' | '1m' | '3m' | '6m' | '12m'
 
 export interface StoredToken {

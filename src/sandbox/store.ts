@@ -8,6 +8,7 @@ import { prepareDirectory, readState, writeStateAtomic, type SandboxState, type 
 const generateKeyPairAsync = promisify(generateKeyPair)
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>
 
+/** Every `TokenExpiry`, in the order the dashboard lists them. */
 export const TOKEN_EXPIRIES: readonly TokenExpiry[] = Object.freeze(['24h', '1m', '3m', '6m', '12m'])
 /** Retired keys kept for diagnosis; older ones are forgotten (their payloads then read as "not decryptable"). */
 export const RETIRED_KEYS_KEPT = 16

@@ -15,6 +15,7 @@ export class FincodeApiError extends FincodeSecureError<FincodeApiErrorCode> {
   readonly serverCode: string | undefined
   /** The parsed JSON body (or the text, when it was not JSON). */
   readonly body: unknown
+  /** The request's HTTP method. */
   readonly method: string
   /** The path as passed to the client, relative to its base URL. */
   readonly path: string

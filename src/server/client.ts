@@ -22,8 +22,10 @@ export type TokenSource = string | (() => Awaitable<string>)
 /** Key text, an imported key, or a function returning either (called again when the server reports a rotated key). */
 export type PublicKeySource = PublicKeyInput | (() => Awaitable<PublicKeyInput>)
 
+/** The methods `request` accepts. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
+/** Options of `createFincodeClient`: where to send, the token, the key, and the headers FinCode requires. */
 export interface FincodeClientOptions {
   /** Your FinCode subdomain: requests go to https://{domain}.fincode.software/api/v6. */
   domain?: string
@@ -53,10 +55,13 @@ export interface FincodeClientOptions {
   onRequest?: (info: OutgoingRequest) => void
 }
 
+/** Options of one request; `signal` and `timeoutMs` apply on top of the client's own. */
 export interface RequestOptions {
   /** The JSON body; its sensitive fields are encrypted before it is sent. */
   body?: unknown
+  /** Cancels this request (the client's `signal` still applies). */
   signal?: AbortSignal
+  /** Time limit for this request in ms, instead of the client's. */
   timeoutMs?: number
   /** Fields to encrypt for this request; `[]` sends the body as it is (e.g. fields a browser already encrypted). */
   fields?: readonly string[]
@@ -64,7 +69,9 @@ export interface RequestOptions {
 
 /** What `onRequest` sees. Never holds the token or a plaintext. */
 export interface OutgoingRequest {
+  /** The HTTP method. */
   method: HttpMethod
+  /** The full URL, base URL and path. */
   url: string
   /** The headers as sent, with X-Auth-Token replaced by "[redacted]". */
   headers: Record<string, string>
@@ -76,16 +83,28 @@ export interface OutgoingRequest {
   attempt: 1 | 2
 }
 
+/**
+ * A client for FinCode's server-to-server API, from `createFincodeClient`. The token lives in a closure: it is not a
+ * property, and `String(client)`, `JSON.stringify(client)` and `util.inspect(client)` show it as hidden.
+ */
 export interface FincodeClient {
+  /** The API root requests go to, e.g. `https://acme.fincode.software/api/v6`. */
   readonly baseUrl: string
+  /** The `platform` header sent with every request. */
   readonly platform: string
+  /** The `uuid` header sent with every request. */
   readonly uuid: string
   /** Sends one request and resolves with the parsed JSON answer (undefined when empty). */
   request<T = unknown>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>
+  /** `request('GET', path, options)`. */
   get<T = unknown>(path: string, options?: Omit<RequestOptions, 'body'>): Promise<T>
+  /** `request('POST', path, { ...options, body })`: the body's sensitive fields are encrypted. */
   post<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>
+  /** `request('PUT', path, { ...options, body })`. */
   put<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>
+  /** `request('PATCH', path, { ...options, body })`. */
   patch<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>
+  /** `request('DELETE', path, options)`. */
   delete<T = unknown>(path: string, options?: RequestOptions): Promise<T>
   /** The key the client encrypts with now (resolving `publicKey` on first use). */
   publicKey(): Promise<FincodePublicKey>
