@@ -4,6 +4,7 @@
 // for FinCode's dashboard, so their routes are passed through to the sandbox's
 // dashboard endpoints.
 import { createFincodeClient, isFincodeApiError, isFincodeSecureError } from 'fincode-secure/server'
+import { isLoopbackHost } from './src/loopback.mjs'
 
 /** The label of the token this server creates for itself at start. */
 export const BACKEND_TOKEN_LABEL = 'demo backend'
@@ -159,6 +160,13 @@ export async function createDemoBackend(sandbox, info) {
   async function middleware(req, res, next) {
     const url = new URL(req.url ?? '/', 'http://demo.invalid')
     if (!url.pathname.startsWith('/demo-api/')) return next()
+    // DNS rebinding: a site whose name now points at 127.0.0.1 would be this page's
+    // "same origin". Only a loopback Host is this machine's own page.
+    if (!isLoopbackHost(req.headers.host)) {
+      return send(res, 403, {
+        error: { code: 'ERR_DEMO_HOST', message: 'The demo’s API answers only on localhost, 127.0.0.1 and [::1]: open the demo at http://localhost.' },
+      })
+    }
     const path = url.pathname.slice('/demo-api'.length)
     const method = req.method ?? 'GET'
     let handler

@@ -3,9 +3,16 @@
 import { importPublicKey, isFincodeSecureError, type FincodeSecureError } from 'fincode-secure'
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { api, type OrganisationKey } from './api.js'
+import { isLoopbackHost } from './loopback.mjs'
+import { SAMPLE_PUBLIC_KEY } from './sampleKey.js'
 
 interface OrgKeyState {
-  key: OrganisationKey | null
+  /**
+   * The organisation's key; on a host name the demo's API does not answer, a
+   * sample key (`sample: true`) that forms hand to the library only so that it
+   * refuses with its own error.
+   */
+  key: (OrganisationKey & { sample?: true }) | null
   /** Why the key could not be loaded from the backend. */
   loadError: string | null
   /**
@@ -20,11 +27,19 @@ interface OrgKeyState {
 const OrgKeyContext = createContext<OrgKeyState | null>(null)
 
 export function OrgKeyProvider({ children }: { children: ReactNode }) {
-  const [key, setKey] = useState<OrganisationKey | null>(null)
+  const [key, setKey] = useState<OrgKeyState['key']>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const [cryptoError, setCryptoError] = useState<FincodeSecureError | null>(null)
 
   const reload = useCallback(async () => {
+    if (!isLoopbackHost(location.hostname)) {
+      setKey({ publicKey: SAMPLE_PUBLIC_KEY, fingerprint: '', modulusLength: 2048, sample: true })
+      setLoadError(
+        `the demo's API answers only localhost, 127.0.0.1 and [::1], not ${location.hostname} (a defence against DNS rebinding). ` +
+          `Open http://localhost:${location.port || '80'}/ instead.`,
+      )
+      return
+    }
     try {
       setKey(await api.key())
       setLoadError(null)

@@ -1,7 +1,7 @@
 // Starts the demo the way `npm run demo` does — the same script, demo/server.mjs,
 // on the built dist/ — on a free port with a fresh sandbox data directory.
-// (`npm run demo` also builds; the test suite has built already, and a second
-// `rm -rf dist` while other test files read dist/ would break them.)
+// (`npm run demo` is that script: it rebuilds dist/, in place, only when a file in
+// src/ is newer than its build; the test suite has built already.)
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -55,7 +55,7 @@ function describeStatus(field: EncryptedField): string {
     case 'encrypting':
       return 'Encrypting…'
     case 'ready':
-      return field.ciphertext ? `Encrypted with key ${field.fingerprint?.slice(0, 12) ?? ''}….` : 'Encrypted in this browser when you submit.'
+      return field.ciphertext ? `Encrypted with key ${field.fingerprint?.slice(0, 12) ?? ''}…` : 'Encrypted in this browser when you submit.'
     default:
       return 'Encrypted in this browser when you submit.'
   }

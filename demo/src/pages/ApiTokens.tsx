@@ -1,5 +1,5 @@
 import { useEncryptedField } from 'fincode-secure/react'
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type RefObject } from 'react'
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type RefObject } from 'react'
 import { api, DemoApiError, type ExpiryOption, type TokenSummary } from '../api.js'
 import { ConfirmDialog } from '../components/ConfirmDialog.js'
 import { CopyButton } from '../components/CopyButton.js'
@@ -26,6 +26,7 @@ export function ApiTokensPage() {
   const [toInvalidate, setToInvalidate] = useState<TokenSummary | null>(null)
   const [invalidating, setInvalidating] = useState(false)
   const [listNote, setListNote] = useState<string | null>(null)
+  const activeLabels = useMemo(() => (tokens ?? []).filter((t) => t.status === 'active').map((t) => t.label), [tokens])
 
   const reload = useCallback(async () => {
     try {
@@ -69,6 +70,7 @@ export function ApiTokensPage() {
         <CreateTokenForm
           publicKey={key?.publicKey ?? null}
           sandbox={sandbox}
+          activeLabels={activeLabels}
           onCreated={async ({ token, ...summary }) => {
             secret.current = token
             setCreated(summary)
@@ -147,6 +149,8 @@ export function ApiTokensPage() {
 function CreateTokenForm(props: {
   publicKey: string | null
   sandbox: { cashier: { email: string }; expiries: ExpiryOption[] } | null
+  /** Labels of the active tokens: a LABEL_TAKEN refusal stands only while its label is one of them. */
+  activeLabels: readonly string[]
   onCreated: (token: { token: string } & TokenSummary) => Promise<void>
 }) {
   const id = useId()
@@ -155,6 +159,15 @@ function CreateTokenForm(props: {
   const [email, setEmail] = useState('')
   const [expiry, setExpiry] = useState('')
   const [errors, setErrors] = useState<{ label?: string; email?: string; expiry?: string; form?: string }>({})
+  // The label a LABEL_TAKEN refusal was about: the refusal is cleared once the
+  // label is edited or the token that held it is no longer active.
+  const [takenLabel, setTakenLabel] = useState<string | null>(null)
+  useEffect(() => {
+    if (takenLabel === null) return
+    if (label.trim() === takenLabel && props.activeLabels.includes(takenLabel)) return
+    setTakenLabel(null)
+    setErrors((current) => ({ ...current, form: undefined }))
+  }, [takenLabel, label, props.activeLabels])
   const [busy, setBusy] = useState(false)
   const expiries = props.sandbox?.expiries ?? []
 
@@ -165,6 +178,7 @@ function CreateTokenForm(props: {
       setLabel('')
     } catch (error) {
       setErrors({ form: error instanceof DemoApiError ? `${error.code}: ${error.message}` : String(error) })
+      setTakenLabel(error instanceof DemoApiError && error.code === 'LABEL_TAKEN' ? label.trim() : null)
     } finally {
       setBusy(false)
     }

@@ -107,7 +107,7 @@ export function ChangePinPage() {
           <RotateKeyButton
             label="Rotate key while the form is open…"
             onRotated={(previousFingerprint, fingerprint) =>
-              setRotatedNote(`Key ${previousFingerprint.slice(0, 12)}… was retired; the form now uses ${fingerprint.slice(0, 12)}….`)
+              setRotatedNote(`Key ${previousFingerprint.slice(0, 12)}… was retired; the form now uses key ${fingerprint.slice(0, 12)}…`)
             }
           />
           <p role="status" className="status">

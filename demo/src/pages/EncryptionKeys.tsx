@@ -20,7 +20,7 @@ export function EncryptionKeysPage() {
         </p>
       )}
       {!key && !loadError && <p aria-live="polite">Loading the key…</p>}
-      {key && (
+      {key && !key.sample && (
         <section className="card" aria-labelledby="key-title">
           <h2 id="key-title">Public key</h2>
           <label htmlFor="public-key" className="label">
@@ -63,7 +63,7 @@ export function EncryptionKeysPage() {
             Rotation creates a new key pair. The current key stops working <strong>at once</strong>: anything encrypted with it
             afterwards is refused.
           </p>
-          <RotateKeyButton onRotated={(previous, next) => setRotated(`Rotated. Key ${previous.slice(0, 16)}… is retired; the new key is ${next.slice(0, 16)}….`)} />
+          <RotateKeyButton onRotated={(previous, next) => setRotated(`Rotated. Key ${previous.slice(0, 16)}… is retired; key ${next.slice(0, 16)}… is the new one.`)} />
           <p role="status" className="status">
             {rotated}
           </p>
