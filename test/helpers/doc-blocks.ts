@@ -4,8 +4,8 @@
 // and blocks marked `run` are executed in Node against a sandbox.
 // The convention is described in CONTRIBUTING.md ("Code blocks in the docs").
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
 import ts from 'typescript'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
@@ -28,8 +28,13 @@ export interface DocBlock {
   line: number
   /** The info string's first word (`ts`, `tsx`, `sh`, …), `''` when there is none. */
   language: string
-  /** The info string's other words, e.g. `run`. */
+  /** The info string's other words, e.g. `run`, `file=app/actions.ts`. */
   flags: string[]
+  /**
+   * `file=app/actions.ts`: the block is that file of an example that spans several blocks, so another block of the
+   * same Markdown file can import it (`import { changePin } from './actions'`).
+   */
+  fileName: string | undefined
   /** The block's text, without the fences (indentation of a list item removed). */
   code: string
   /** A hidden prelude from an HTML comment `<!-- prelude … -->` right above the fence. */
@@ -80,7 +85,11 @@ export function extractBlocks(file: string, text = readFileSync(join(ROOT, file)
     }
     if (end === lines.length) throw new Error(`${file}:${index + 1}: a code block opened here is never closed`)
     const [language = '', ...flags] = info.trim().split(/\s+/).filter(Boolean)
-    blocks.push({ file, line: index + 1, language: language.toLowerCase(), flags, code: body.join('\n'), ...preludeAbove(lines, index) })
+    const fileName = flags.find((flag) => flag.startsWith('file='))?.slice('file='.length)
+    if (fileName !== undefined && (!/^[\w./-]+\.[cm]?[jt]sx?$/.test(fileName) || fileName.split('/').includes('..') || fileName.startsWith('/'))) {
+      throw new Error(`${file}:${index + 1}: file=${fileName} must be a relative path inside the example with a .ts, .tsx, .js or .jsx extension, e.g. file=app/actions.ts`)
+    }
+    blocks.push({ file, line: index + 1, language: language.toLowerCase(), flags, fileName, code: body.join('\n'), ...preludeAbove(lines, index) })
     index = end
   }
   return blocks
@@ -131,8 +140,10 @@ export interface WrittenBlock {
   preludeLines: number
 }
 
-function fileNameFor(block: DocBlock): string {
-  return `${block.file.replace(/[^A-Za-z0-9]+/g, '-')}-L${block.line}${CHECKED[block.language]}`
+/** Each Markdown file's blocks get a directory of their own, so `file=` names cannot clash across files. */
+function pathFor(block: DocBlock): string {
+  const dir = join(BLOCK_DIR, block.file.replace(/[^A-Za-z0-9]+/g, '-'))
+  return join(dir, block.fileName ?? `L${block.line}${CHECKED[block.language]}`)
 }
 
 export function writeBlocks(blocks: DocBlock[]): WrittenBlock[] {
@@ -143,18 +154,23 @@ export function writeBlocks(blocks: DocBlock[]): WrittenBlock[] {
     .map((block) => ({ block, kind: kindOf(block) }))
     .filter(({ kind }) => kind === 'checked' || kind === 'run')
     .map(({ block, kind }) => {
-      const path = join(BLOCK_DIR, fileNameFor(block))
+      const path = pathFor(block)
+      if (existsSync(path)) throw new Error(`${blockName(block)}: file=${block.fileName} is given to two blocks of ${block.file}`)
+      mkdirSync(dirname(path), { recursive: true })
       const preludeLines = block.prelude ? block.prelude.split('\n').length : 0
       writeFileSync(path, `${block.prelude ? block.prelude + '\n' : ''}${block.code}\n`)
       return { block, kind, path, preludeLines }
     })
 }
 
-/** Compiler options: the strictest the project uses, with the package resolved through its own `exports`. */
+/**
+ * Compiler options: the strictest the project uses, with the package resolved through its own `exports`.
+ * Bundler resolution, as in a Vite or Next.js app: relative imports between `file=` blocks need no extension.
+ */
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
   moduleDetection: ts.ModuleDetectionKind.Force,
   lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
   types: ['node'],
