@@ -14,6 +14,11 @@ export interface EncryptOptions {
  * Encrypts one sensitive value for a FinCode API request: UTF-8, RSA-OAEP
  * (SHA-256, MGF1-SHA-256), standard padded Base64 out, as FinCode's docs
  * specify (Java's default provider differs in MGF1: see fincode-secure/java-default).
+ *
+ * @example
+ * ```ts
+ * const transactionPin = await encryptPayload('012345', publicKey) // 344 Base64 characters for a 2048-bit key
+ * ```
  */
 export async function encryptPayload(payload: string, publicKey: PublicKeyInput, options?: EncryptOptions): Promise<string> {
   // An empty payload has nothing to protect, and WebKit's WebCrypto refuses it: one answer in every runtime.

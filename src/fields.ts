@@ -25,6 +25,12 @@ function invalid(message: string): FincodeSecureError {
  * Returns a JSON-ready copy of `body` in which every string under a sensitive
  * key, at any depth, is replaced by its ciphertext. Nothing else is encrypted
  * and `body` is never modified. All fields succeed or the call rejects.
+ *
+ * @example
+ * ```ts
+ * const body = await encryptFields({ cardId: 'card-0001', confirmation: { transactionPin: '012345' } }, publicKey)
+ * // body.cardId is unchanged; body.confirmation.transactionPin is a ciphertext
+ * ```
  */
 export async function encryptFields<T>(body: T, publicKey: PublicKeyInput, options?: EncryptFieldsOptions): Promise<T> {
   const list = options?.fields ?? SENSITIVE_FIELDS

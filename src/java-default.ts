@@ -115,6 +115,11 @@ async function encrypt(key: FincodePublicKey, data: Uint8Array): Promise<Uint8Ar
  * default provider and no `OAEPParameterSpec`. Use as `{ scheme: javaDefault }`
  * with `encryptPayload` or `encryptFields`. Prefer fixing the server
  * (docs: "Which variant does my server need?"); this is a bridge.
+ *
+ * @example
+ * ```ts
+ * const transactionPin = await encryptPayload('012345', publicKey, { scheme: javaDefault })
+ * ```
  */
 export const javaDefault: EncryptionScheme = Object.freeze({
   name: 'RSA-OAEP-256-MGF1-SHA1',

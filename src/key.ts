@@ -115,6 +115,13 @@ export type PublicKeyInput = string | FincodePublicKey
  * Imports the organisation's public key: Base64 SPKI DER as the dashboard shows it
  * (whitespace and line breaks anywhere), or a PEM `-----BEGIN PUBLIC KEY-----` block.
  * The same text is imported only once; an already imported key is returned as is.
+ *
+ * @example
+ * ```ts
+ * const key = await importPublicKey(process.env.FINCODE_PUBLIC_KEY!)
+ * key.fingerprint     // lowercase hex SHA-256 of the SPKI DER
+ * key.maxPayloadBytes // 190 for RSA-2048
+ * ```
  */
 export function importPublicKey(publicKey: PublicKeyInput): Promise<FincodePublicKey> {
   if (typeof publicKey !== 'string') {

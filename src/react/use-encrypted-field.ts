@@ -7,6 +7,18 @@ import { summary, useController } from './use-controller.js'
  * An encrypted form field. The plaintext lives only in the visible, nameless,
  * uncontrolled input; React state holds the status and the ciphertext. Typing
  * renders nothing (once at most, to clear an old ciphertext or error).
+ *
+ * @example
+ * ```tsx
+ * const pin = useEncryptedField({ publicKey, name: 'transactionPin', required: 'Enter your PIN.' })
+ * return (
+ *   <form onSubmit={pin.handleSubmit((ciphertexts) => save(ciphertexts))}>
+ *     <input {...pin.inputProps} />
+ *     {pin.validationMessage && <p role="alert">{pin.validationMessage}</p>}
+ *     <button type="submit" disabled={pin.status === 'encrypting'}>Pay</button>
+ *   </form>
+ * )
+ * ```
  */
 export function useEncryptedField(options: UseEncryptedFieldOptions): EncryptedField {
   const { name, validate, required } = options

@@ -27,6 +27,14 @@ function createGroup(render: () => void): Group {
  * Several encrypted fields submitted together (current PIN, new PIN, confirmation):
  * one submit handler, one status, and a check across the fields before any of
  * them is encrypted.
+ *
+ * @example
+ * ```ts
+ * const form = useEncryptedFields([current, next, confirm], {
+ *   validate: (pins) => (pins.newPin === pins.newPinConfirmation ? null : 'The new PINs do not match.'),
+ * })
+ * // <form onSubmit={form.handleSubmit((ciphertexts) => save(ciphertexts))}>
+ * ```
  */
 export function useEncryptedFields(fields: readonly EncryptedField[], options: UseEncryptedFieldsOptions = {}): EncryptedFields {
   const names: string[] = []

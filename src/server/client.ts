@@ -119,6 +119,17 @@ const ROTATED_KEY_CODES = new Set(['KEY_ROTATED'])
  * token. Runs wherever `fetch` and WebCrypto exist (Node, Deno, Bun, Workers).
  * The token lives only in this closure: it is not a property of the client
  * and never appears in an error, a URL or the client's printed form.
+ *
+ * @example
+ * ```ts
+ * const fincode = createFincodeClient({
+ *   domain: 'acme', // https://acme.fincode.software/api/v6
+ *   token: () => secrets.get('fincode-api-token'),
+ *   publicKey: process.env.FINCODE_PUBLIC_KEY!,
+ *   uuid: process.env.FINCODE_UUID!,
+ * })
+ * await fincode.post('/services/change-pin', { userPin: currentPin, transactionPin: newPin, confirmation: { transactionPin: newPin } })
+ * ```
  */
 export function createFincodeClient(options: FincodeClientOptions): FincodeClient {
   if (typeof options !== 'object' || options === null) {
