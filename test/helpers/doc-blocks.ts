@@ -102,10 +102,11 @@ function preludeAbove(lines: string[], fenceIndex: number): { prelude: string; p
   for (let start = last; start >= 0 && start > last - 40; start--) {
     const opening = PRELUDE_START.exec(lines[start]!)
     if (!opening) {
-      if (start < last && /<!--/.test(lines[start]!)) break
+      // Another comment, or a block, ends the search: that comment is not this block's prelude.
+      if (/<!--/.test(lines[start]!) || FENCE.test(lines[start]!)) break
       continue
     }
-    const text = [opening[1]!, ...lines.slice(start + 1, last + 1)].join('\n').replace(/-->\s*$/, '')
+    const text = [opening[1]!.trimStart(), ...lines.slice(start + 1, last + 1)].join('\n').replace(/-->\s*$/, '')
     // The first line holds `<!-- prelude`; code starts on it only if something follows the word.
     const startsOnComment = opening[1]!.trim() !== ''
     const prelude = startsOnComment ? text : text.slice(text.indexOf('\n') + 1)
