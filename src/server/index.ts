@@ -10,6 +10,10 @@ export {
   type RequestOptions,
   type TokenSource,
 } from './client.js'
+export { createPublicKeyHandler } from './key-handler.js'
+export { keyRotatedAnswer, keyRotatedResponse, type KeyRotatedCheck } from './key-rotated-answer.js'
+export { readEncryptedFields, type ReadEncryptedFieldsOptions, type ReadEncryptedFieldsResult } from './forward.js'
+export type { KeyRotatedAnswer } from '../key-rotated.js'
 export { FincodeApiError, isFincodeApiError, type FincodeApiErrorCode } from './api-error.js'
 export { FincodeSecureError, isFincodeSecureError, type FincodeClientErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 export { SENSITIVE_FIELDS } from '../fields.js'
