@@ -118,7 +118,7 @@ describe('Express', () => {
 })
 
 test('Hono: serves the key, 304, HEAD and 405', async () => {
-  await expectKeyEndpoint((init) => honoApp.request(KEY_PATH, init))
+  await expectKeyEndpoint(async (init) => honoApp.request(KEY_PATH, init))
 })
 
 test('Next.js route handler (GET, HEAD): serves the key, 304 and HEAD', async () => {
