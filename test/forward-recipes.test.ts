@@ -5,7 +5,9 @@
 // operator updates the setting → then KEY_ROTATED, and the page recovers.
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { encryptPayload, importPublicKey, readKeyRotated } from '../src/index.js'
+import { submitEncrypted } from './examples/forward/page-reads-answer.js'
 import { GET as keyRoute } from './examples/key-endpoint/next-route.js'
+import { server as keyServer } from './examples/key-endpoint/node-http.js'
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox.js'
 
 let sandbox: TestSandbox
@@ -99,5 +101,39 @@ describe('the route handler (JSON)', () => {
     const response = await post(values)
     expect(response.status).toBe(409)
     expect((await readKeyRotated(response))?.code).toBe('ERR_KEY_ROTATED')
+  })
+})
+
+describe('the page helper of the docs (core only): submitEncrypted', () => {
+  let keyUrl: string
+  beforeAll(async () => {
+    await new Promise<void>((done) => keyServer.listen(0, '127.0.0.1', done))
+    keyUrl = `http://127.0.0.1:${(keyServer.address() as { port: number }).port}/api/fincode-key`
+  })
+  afterAll(() => new Promise<void>((done) => keyServer.close(() => done())))
+
+  test('a rotation between loading the key and submitting: one resubmission with the new key, the PIN changes', async () => {
+    let posts = 0
+    const result = await submitEncrypted({ currentPin: pin, newPin: '5050', newPinAgain: '5050' }, async (form) => {
+      if (++posts === 1) {
+        // rotated, and the store updated, while the user was typing
+        await sandbox.rotateKey()
+        process.env.FINCODE_PUBLIC_KEY = sandbox.currentKey().publicKey
+      }
+      return changePin(form)
+    }, keyUrl)
+    expect(result).toEqual({ ok: true })
+    expect(posts).toBe(2)
+    pin = '5050'
+  })
+
+  test('a stale key on the server: ERR_KEY_STALE after one post, no retry', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    await sandbox.rotateKey() // FINCODE_PUBLIC_KEY not updated
+    let posts = 0
+    const error = await submitEncrypted({ currentPin: pin, newPin: '6060', newPinAgain: '6060' }, (form) => (posts++, changePin(form)), keyUrl).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'ERR_KEY_STALE' })
+    expect(posts).toBe(1)
+    process.env.FINCODE_PUBLIC_KEY = sandbox.currentKey().publicKey
   })
 })
