@@ -167,7 +167,7 @@ describe('Deno.serve and Bun.serve, on the packed library', () => {
   test('Deno.serve: serves the key, 304, HEAD and 405', async () => {
     const denoDir = join(workDir, 'deno-dir')
     await run((port) =>
-      startProcess(binaries.deno(), ['run', '--no-prompt', '--no-lock', `--allow-net=0.0.0.0:${port}`, '--allow-env=FINCODE_PUBLIC_KEY,PORT', `--allow-read=${lib.projectDir}`, 'deno-serve.ts'], {
+      startProcess(binaries.deno(), ['run', '--no-prompt', '--no-lock', `--allow-net=0.0.0.0:${port}`, '--allow-env=FINCODE_PUBLIC_KEY,PORT', 'deno-serve.ts'], {
         cwd: lib.projectDir,
         env: env(port, { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' }),
       }),
