@@ -184,6 +184,59 @@ describe('a key rotated while the form was open', () => {
   })
 })
 
+describe('many forms in flight', () => {
+  test('20 submissions, the key rotated in the middle of them: each lands exactly once, with at most two sends to FinCode', async () => {
+    // The 10th send rotates the key, and every later send waits for the rotation: the forms
+    // still on their first attempt then meet it at FinCode or at readEncryptedFields.
+    let sent = 0
+    let rotation: Promise<unknown> | undefined
+    const s = server(liveKey, async () => {
+      if (++sent === 10) rotation = sandbox.rotateKey()
+      await rotation
+    })
+    const landed = new Map<string, number>()
+    const sends = new Map<string, number>()
+    const count = (map: Map<string, number>, marker: string) => map.set(marker, (map.get(marker) ?? 0) + 1)
+
+    /** The server: forwards one form's ciphertext with its marker, or answers that the key was rotated. */
+    async function verifyAction(marker: string, form: FormData) {
+      const read = await readEncryptedFields(form, { fields: { pin: 'transactionPin' }, publicKey: s.publicKey })
+      if (!read.ok) return read.answer
+      try {
+        count(sends, marker)
+        await fincode(s).post('/services/verify-fields', { marker, ...read.body }, { fields: [] })
+        count(landed, marker)
+        return { ok: true }
+      } catch (error) {
+        const answer = await keyRotatedAnswer(error, { fingerprint: read.fingerprint, publicKey: s.publicKey })
+        if (answer) return answer
+        throw error
+      }
+    }
+
+    /** A page: encrypts, submits, and once more with the current key after KEY_ROTATED. */
+    async function submitForm(marker: string): Promise<unknown> {
+      for (let attempt = 1; ; attempt++) {
+        const result = await verifyAction(marker, formData(await pageEncrypts(s, { pin: '2580' })))
+        const refused = await readKeyRotated(result)
+        if (!refused) return result
+        if (attempt === 2) throw refused
+        retried++
+      }
+    }
+
+    let retried = 0
+    const markers = Array.from({ length: 20 }, (_, i) => `form-${i}`)
+    const results = await Promise.all(markers.map(submitForm))
+    expect(results).toEqual(markers.map(() => ({ ok: true })))
+    expect(markers.map((m) => landed.get(m))).toEqual(markers.map(() => 1))
+    expect(Math.max(...markers.map((m) => sends.get(m)!))).toBeLessThanOrEqual(2)
+    // The rotation really met forms in flight: at least the 11 from the 10th send on were refused
+    // (by FinCode, or by readEncryptedFields before sending) and submitted once more.
+    expect(retried).toBeGreaterThanOrEqual(11)
+  }, 60_000)
+})
+
 describe("a stale key on the server (rotated on the dashboard, FINCODE_PUBLIC_KEY not updated)", () => {
   test('KEY_STALE for the page, ERR_KEY_STALE once read, one log line naming the setting; the PIN does not change', async () => {
     const staleKeyText = sandbox.currentKey().publicKey
