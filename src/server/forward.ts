@@ -44,7 +44,7 @@ const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype'])
 export async function readEncryptedFields(input: FormData | Record<string, unknown>, options: ReadEncryptedFieldsOptions): Promise<ReadEncryptedFieldsResult> {
   const { fields, source } = checkOptions(options)
   const read = reader(input)
-  const values = fields.map(([name]) => [name, read(name, 'the ciphertext of a field encrypted in the page')] as const)
+  const values = fields.map(([name]) => read(name, 'the ciphertext of a field encrypted in the page'))
   const fingerprint = read(FINGERPRINT_FIELD, 'the fingerprint of the key the page encrypted with, which the form sends in a hidden input')
   if (!/^[0-9a-f]{64}$/.test(fingerprint)) invalid(`${FINGERPRINT_FIELD} is not a key fingerprint (64 lowercase hex digits, as FincodePublicKey.fingerprint).`)
 
@@ -54,7 +54,7 @@ export async function readEncryptedFields(input: FormData | Record<string, unkno
   const bytes = Math.ceil(key.modulusLength / 8)
   const body: Record<string, unknown> = {}
   fields.forEach(([name, path], i) => {
-    const value = values[i]![1]
+    const value = values[i]!
     if (!isCiphertext(value, bytes)) {
       invalid(
         `${name} is not a ciphertext of the current key (standard Base64 of ${bytes} bytes), so it is not forwarded: it may be a plaintext. Encrypt it in the page (useEncryptedField, or encryptPayload with the key the key endpoint serves).`,
