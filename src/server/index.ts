@@ -1,5 +1,7 @@
-// fincode-secure/server: FinCode's server-to-server API with an API token.
-// fetch + WebCrypto only: Node, Deno, Bun and Cloudflare Workers.
+// fincode-secure/server: FinCode's server-to-server API with an API token, and the
+// server's half of key rotation (the key endpoint, forwarding page-made ciphertexts,
+// the rotated-key answer; docs/key-rotation.md). fetch + WebCrypto only: Node, Deno,
+// Bun, Cloudflare Workers and edge runtimes.
 export {
   createFincodeClient,
   type FincodeClient,
