@@ -415,6 +415,108 @@ const CASE_LIST = [
       ok(!error.message.includes(token), 'the message contains the token')
     },
   },
+  {
+    name: 'readKeyRotated: a 409 KEY_ROTATED Response gives ERR_KEY_ROTATED (its body still readable), a KEY_STALE object ERR_KEY_STALE, anything else null',
+    where: 'all',
+    run: async (t) => {
+      const answer = { error: { code: 'KEY_ROTATED', message: 'The key was rotated.', fingerprint: t.fx.keys.rsa2048.fingerprint } }
+      const response = new Response(JSON.stringify(answer), { status: 409, headers: { 'Content-Type': 'application/json' } })
+      const rotated = await t.lib.readKeyRotated(response)
+      ok(t.lib.isFincodeSecureError(rotated), `a 409 KEY_ROTATED gave ${show(rotated)} instead of an error`)
+      eq(rotated.code, 'ERR_KEY_ROTATED', 'code for the 409 response')
+      eq((await response.json()).error.code, 'KEY_ROTATED', 'the body, read by the app afterwards')
+      eq((await t.lib.readKeyRotated({ error: { code: 'KEY_STALE', message: 'stale' } }))?.code, 'ERR_KEY_STALE', 'code for a KEY_STALE object')
+      eq(t.lib.isKeyRotatedAnswer(answer), true, 'isKeyRotatedAnswer(answer)')
+      eq(await t.lib.readKeyRotated(new Response(JSON.stringify(answer), { status: 200 })), null, 'a 200 holding the answer')
+      eq(await t.lib.readKeyRotated({ ok: true }), null, 'a successful Server Action result')
+    },
+  },
+  {
+    name: 'fincode-secure/server: createPublicKeyHandler answers GET with { publicKey, fingerprint, modulusLength }, ETag "<fingerprint>" and Cache-Control: no-cache',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { spki, pem, fingerprint } = t.fx.keys.rsa2048
+      let calls = 0
+      const handler = server.createPublicKeyHandler(async () => (calls++, pem))
+      const response = await handler(new Request(`${t.origin}/api/fincode-key`))
+      eq(response.status, 200, 'status')
+      eq(response.headers.get('etag'), `"${fingerprint}"`, 'ETag')
+      eq(response.headers.get('cache-control'), 'no-cache', 'Cache-Control')
+      ok(/^application\/json/.test(response.headers.get('content-type') ?? ''), `Content-Type is ${show(response.headers.get('content-type'))}`)
+      eq(JSON.stringify(await response.json()), JSON.stringify({ publicKey: spki, fingerprint, modulusLength: 2048 }), 'body')
+      await Promise.all([handler(new Request(`${t.origin}/k`)), handler(new Request(`${t.origin}/k`))])
+      eq(calls, 2, 'calls of the key function after one request and then two concurrent ones (which share one call)')
+    },
+  },
+  {
+    name: 'fincode-secure/server: createPublicKeyHandler answers 304 for a matching If-None-Match (the tag, a list holding it, W/, *) and 200 for another tag',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { spki, fingerprint } = t.fx.keys.rsa2048
+      const handler = server.createPublicKeyHandler(spki)
+      for (const tag of [`"${fingerprint}"`, `"0", "${fingerprint}"`, `W/"${fingerprint}"`, '*']) {
+        const response = await handler(new Request(`${t.origin}/api/fincode-key`, { headers: { 'If-None-Match': tag } }))
+        eq(response.status, 304, `status for If-None-Match: ${tag}`)
+        eq(await response.text(), '', `body of the 304 for ${tag}`)
+        eq(response.headers.get('etag'), `"${fingerprint}"`, `ETag of the 304 for ${tag}`)
+      }
+      const other = await handler(new Request(`${t.origin}/api/fincode-key`, { headers: { 'If-None-Match': `"${'0'.repeat(64)}"` } }))
+      eq(other.status, 200, 'status for another tag')
+      eq((await other.json()).fingerprint, fingerprint, 'fingerprint served for another tag')
+    },
+  },
+  {
+    name: 'fincode-secure/server: createPublicKeyHandler answers HEAD with the headers and no body, POST, PUT and DELETE with 405 and Allow: GET, HEAD',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { spki, fingerprint } = t.fx.keys.rsa2048
+      const handler = server.createPublicKeyHandler(spki)
+      const head = await handler(new Request(`${t.origin}/api/fincode-key`, { method: 'HEAD' }))
+      eq(head.status, 200, 'HEAD status')
+      eq(head.headers.get('etag'), `"${fingerprint}"`, 'HEAD ETag')
+      eq(await head.text(), '', 'HEAD body')
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        const response = await handler(new Request(`${t.origin}/api/fincode-key`, { method }))
+        eq(response.status, 405, `${method} status`)
+        eq(response.headers.get('allow'), 'GET, HEAD', `${method} Allow header`)
+      }
+    },
+  },
+  {
+    name: 'fincode-secure/server: createPublicKeyHandler with a private key as the source rejects with ERR_KEY_PRIVATE and serves nothing',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const [{ key }] = t.fx.badKeys.ERR_KEY_PRIVATE
+      const handler = server.createPublicKeyHandler(() => key)
+      await rejects(t, () => handler(new Request(`${t.origin}/api/fincode-key`)), 'ERR_KEY_PRIVATE', 'a PKCS#8 PEM as the key source')
+    },
+  },
+  {
+    name: 'fincode-secure/server: readEncryptedFields reads FormData ciphertexts into the body to forward, and answers KEY_ROTATED for another key',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { spki, fingerprint } = t.fx.keys.rsa2048
+      const form = new FormData()
+      form.set('newPinAgain', await t.lib.encryptPayload('2580', spki))
+      form.set('fincodeKeyFingerprint', fingerprint)
+      const fields = { newPinAgain: 'confirmation.transactionPin' }
+      const read = await server.readEncryptedFields(form, { fields, publicKey: spki })
+      eq(read.ok, true, `read.ok (${show(read)})`)
+      eq(read.fingerprint, fingerprint, 'read.fingerprint')
+      eq(await t.decrypt('rsa2048', read.body.confirmation.transactionPin), '2580', 'Node decrypts body.confirmation.transactionPin')
+      const rotated = await server.readEncryptedFields(form, { fields, publicKey: t.fx.keys.rsa4096.spki })
+      eq(rotated.ok, false, 'read.ok with another current key')
+      eq(rotated.answer.error.code, 'KEY_ROTATED', 'answer code')
+      eq(rotated.answer.error.fingerprint, t.fx.keys.rsa4096.fingerprint, 'answer fingerprint (the current key)')
+      form.set('newPinAgain', '2580')
+      await rejects(t, () => server.readEncryptedFields(form, { fields, publicKey: spki }), 'ERR_PAYLOAD_INVALID', 'a plaintext PIN in the form', '2580')
+    },
+  },
 ]
 
 /** Names of the cases that run in a runtime of this kind, known without running anything. */

@@ -8,6 +8,7 @@ describe('bundle size', () => {
   let wholeCore: Bundle
   let react: Bundle
   let coreForReact: Bundle
+  let keyRotated: Bundle
 
   beforeAll(async () => {
     encryptOnly = await bundle(`export { encryptPayload } from 'fincode-secure'`)
@@ -15,6 +16,7 @@ describe('bundle size', () => {
     react = await bundle(`export * from 'fincode-secure/react'`, ['react', 'react-dom'])
     // What the React entry takes from the core (and re-exports), bundled alone.
     coreForReact = await bundle(`export { encryptPayload, importPublicKey, FincodeSecureError, isFincodeSecureError } from 'fincode-secure'`)
+    keyRotated = await bundle(`export { readKeyRotated, isKeyRotatedAnswer } from 'fincode-secure'`)
   })
 
   it('encryptPayload alone costs at most 2,048 bytes', () => {
@@ -31,6 +33,13 @@ describe('bundle size', () => {
   it('fincode-secure/react, core included and React excluded, stays within 4,352 bytes', () => {
     expect(react.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
     expect(react.gzipBytes).toBeLessThanOrEqual(4352)
+  })
+
+  // The page's half of the rotated-key answer (docs/key-rotation.md): measured 574 bytes,
+  // FincodeSecureError included; most of it is the two messages a page may show.
+  it('readKeyRotated and isKeyRotatedAnswer cost at most 640 bytes, and stay out of encryptPayload', () => {
+    expect(keyRotated.gzipBytes).toBeLessThanOrEqual(640)
+    expect(encryptOnly.code).not.toContain('KEY_ROTATED')
   })
 
   it('the core pulls in neither React nor the java-default scheme', () => {
