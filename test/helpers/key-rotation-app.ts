@@ -4,7 +4,7 @@
 // Its key endpoint can be switched to the failures a page must survive.
 // Node only; browser tests drive it through the commands in key-rotation-commands.ts.
 import { generateKeyPairSync } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isFincodeSecureError } from '../../src/errors.js'
 import { createFincodeClient } from '../../src/server/index.js'
@@ -54,6 +54,23 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-cache', ...headers }).end(JSON.stringify(body))
 }
 
+/**
+ * fetch as a server has it. Under happy-dom the global fetch is the test page's (it sends the page's
+ * Origin and enforces CORS), but this module plays the app's server: it calls the sandbox with node:http.
+ */
+const serverFetch = (async (url: string | URL, init: RequestInit = {}) => {
+  const headers = Object.fromEntries(new Headers(init.headers).entries())
+  const body = typeof init.body === 'string' ? init.body : undefined
+  return new Promise<Response>((resolve, reject) => {
+    const req = httpRequest(String(url), { method: init.method ?? 'GET', headers }, (res) => {
+      readBody(res).then((text) => resolve(new Response(text || null, { status: res.statusCode ?? 500, headers: { 'content-type': String(res.headers['content-type'] ?? '') } })), reject)
+    })
+    req.on('error', reject)
+    init.signal?.addEventListener('abort', () => req.destroy(new Error('aborted')))
+    req.end(body)
+  })
+}) as typeof fetch
+
 export async function startKeyRotationApp(sandbox: Sandbox): Promise<KeyRotationApp> {
   const { token } = await sandbox.createToken('pagekey-tests')
   const client = createFincodeClient({
@@ -61,6 +78,7 @@ export async function startKeyRotationApp(sandbox: Sandbox): Promise<KeyRotation
     token,
     publicKey: () => sandbox.currentKey().publicKey,
     uuid: 'pagekey-tests',
+    fetch: serverFetch,
     // This is server code; happy-dom tests merely run it in the process that also holds the test page.
     dangerouslyAllowBrowser: true,
   })
@@ -98,7 +116,7 @@ export async function startKeyRotationApp(sandbox: Sandbox): Promise<KeyRotation
       }
       const status = (error as { status?: number }).status ?? 502
       record.status = status
-      json(res, status, { error: { code: isFincodeSecureError(error) ? error.code : 'ERR_UNKNOWN', message: 'The sandbox refused the request.' } })
+      json(res, status, { error: { code: isFincodeSecureError(error) ? error.code : 'ERR_UNKNOWN', message: error instanceof Error ? error.message : 'The sandbox refused the request.' } })
     }
   }
 
