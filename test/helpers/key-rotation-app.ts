@@ -41,8 +41,13 @@ export interface KeyRotationApp {
   close(): Promise<void>
 }
 
-const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')
-const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+// Made on first use: vite.config.ts loads this module (for the browser commands) on every test run.
+let wrongKeys: { ec: string; private: string } | undefined
+const wrong = () =>
+  (wrongKeys ??= {
+    ec: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    private: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  })
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
@@ -92,8 +97,8 @@ export async function startKeyRotationApp(sandbox: Sandbox): Promise<KeyRotation
     keyRequests++
     if (mode === 'down') return json(res, 503, { error: { code: 'UNAVAILABLE', message: 'down for the test' } })
     if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Sign in</title>')
-    if (mode === 'private') return json(res, 200, { publicKey: privateKey })
-    if (mode === 'ec') return json(res, 200, { publicKey: ecKey })
+    if (mode === 'private') return json(res, 200, { publicKey: wrong().private })
+    if (mode === 'ec') return json(res, 200, { publicKey: wrong().ec })
     const key = mode === 'stale' ? staleKey : sandbox.currentKey()
     const etag = `"${key.fingerprint}"`
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag, 'cache-control': 'no-cache' }).end()
