@@ -3,3 +3,15 @@ export { FincodeSecureError, isFincodeSecureError, type FincodeClientErrorCode, 
 export { encryptFields, SENSITIVE_FIELDS, type EncryptFieldsOptions } from './fields.js'
 export { importPublicKey, type FincodePublicKey, type PublicKeyInput } from './key.js'
 export { oaepSha256, type EncryptionScheme } from './scheme.js'
+export {
+  createFincodeKeySource,
+  type FincodeKeyEndpointBody,
+  type FincodeKeyError,
+  type FincodeKeyLoader,
+  type FincodeKeyRefreshOptions,
+  type FincodeKeySnapshot,
+  type FincodeKeySource,
+  type FincodeKeySourceOptions,
+  type FincodeKeyStatus,
+} from './page/key-source.js'
+export { KEY_FINGERPRINT_FIELD, submitWithKeyRecovery, type KeyRetry, type SentValues, type SubmitWithKeyRecoveryOptions } from './page/recover.js'

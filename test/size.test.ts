@@ -8,11 +8,14 @@ describe('bundle size', () => {
   let wholeCore: Bundle
   let react: Bundle
   let coreForReact: Bundle
+  let keyProvider: Bundle
 
   beforeAll(async () => {
     encryptOnly = await bundle(`export { encryptPayload } from 'fincode-secure'`)
     wholeCore = await bundle(`export * from 'fincode-secure'`)
-    react = await bundle(`export * from 'fincode-secure/react'`, ['react', 'react-dom'])
+    // The hooks; the key provider (issue 15) has its own budget below.
+    react = await bundle(`export { useEncryptedField, useEncryptedFields, FincodeSecureError, isFincodeSecureError } from 'fincode-secure/react'`, ['react', 'react-dom'])
+    keyProvider = await bundle(`export * from 'fincode-secure/react'`, ['react', 'react-dom'])
     // What the React entry takes from the core (and re-exports), bundled alone.
     coreForReact = await bundle(`export { encryptPayload, importPublicKey, FincodeSecureError, isFincodeSecureError } from 'fincode-secure'`)
   })
@@ -31,6 +34,11 @@ describe('bundle size', () => {
   it('fincode-secure/react, core included and React excluded, stays within 4,352 bytes', () => {
     expect(react.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
     expect(react.gzipBytes).toBeLessThanOrEqual(4352)
+  })
+
+  // The provider carries the page's key source: fetching, checking what the endpoint serves, refreshing.
+  it('<FincodeKeyProvider> and useFincodeKey add at most 1,664 bytes to the hooks', () => {
+    expect(keyProvider.gzipBytes - react.gzipBytes).toBeLessThanOrEqual(1664)
   })
 
   it('the core pulls in neither React nor the java-default scheme', () => {

@@ -1,6 +1,6 @@
 // The page's key for every encrypted field below a provider: one key source,
 // loaded once, refreshed together. The hooks get it as `publicKey`.
-import { createContext, useContext, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { createContext, createElement, useContext, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { FincodeSecureError } from '../errors.js'
 import type { FincodePublicKey } from '../key.js'
 import { createFincodeKeySource, type FincodeKeyError, type FincodeKeyLoader, type FincodeKeySource, type FincodeKeyStatus } from '../page/key-source.js'
@@ -17,7 +17,8 @@ export type FincodeKeyProviderProps = { children?: ReactNode } & (
 /** Loads the organisation's public key for the fields below it. Nothing is fetched on a server render. */
 export function FincodeKeyProvider(props: FincodeKeyProviderProps) {
   const [source] = useState(() => props.source ?? createFincodeKeySource(props.url ?? props.load!))
-  return <FincodeKeyContext value={source}>{props.children}</FincodeKeyContext>
+  // createElement, not JSX: the React entry is plain .ts, like the hooks.
+  return createElement(FincodeKeyContext, { value: source }, props.children)
 }
 
 export interface FincodeKey {
