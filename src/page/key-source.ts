@@ -41,6 +41,8 @@ export interface FincodeKeySourceOptions {
   fetch?: typeof fetch
   /** Refresh when the page becomes visible again (`visibilitychange`); default true. */
   refreshWhenVisible?: boolean
+  /** How long a URL source may take to answer, in ms; default 10000. A submission waiting for a new key waits this long at most. */
+  timeoutMs?: number
 }
 
 export interface FincodeKeyRefreshOptions {
@@ -100,18 +102,22 @@ async function importServed(served: PublicKeyInput | FincodeKeyEndpointBody, whe
   return importPublicKey(served as PublicKeyInput).catch((error: unknown) => Promise.reject(fromCore(where, error)))
 }
 
-async function fetchServed(url: string, fetchImpl: typeof fetch | undefined): Promise<FincodeKeyEndpointBody> {
-  let response: Response
+async function fetchServed(url: string, { fetch: fetchImpl, timeoutMs = 10_000 }: FincodeKeySourceOptions): Promise<FincodeKeyEndpointBody> {
+  const timeout = new AbortController()
+  const timer = setTimeout(() => timeout.abort(), timeoutMs)
+  const failed = (cause: unknown) =>
+    Promise.reject(notLoaded(url, timeout.signal.aborted ? `it did not answer within ${timeoutMs} ms` : 'the request failed (network error, CORS, or the page is offline)', cause))
   try {
     // no-cache: the browser may answer from its cache only after the server confirmed the ETag.
-    response = await (fetchImpl ?? fetch)(url, { headers: { accept: 'application/json' }, cache: 'no-cache', credentials: 'same-origin' })
-  } catch (cause) {
-    throw notLoaded(url, 'the request failed (network error, CORS, or the page is offline)', cause)
+    const init: RequestInit = { headers: { accept: 'application/json' }, cache: 'no-cache', credentials: 'same-origin', signal: timeout.signal }
+    const response = await (fetchImpl ?? fetch)(url, init).catch(failed)
+    if (!response.ok) throw notLoaded(url, `it answered HTTP ${response.status}`)
+    const body: unknown = await response.json().catch((cause: unknown) => (timeout.signal.aborted ? failed(cause) : undefined))
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw notAKey(url, 'did not answer a JSON object')
+    return body as FincodeKeyEndpointBody
+  } finally {
+    clearTimeout(timer)
   }
-  if (!response.ok) throw notLoaded(url, `it answered HTTP ${response.status}`)
-  const body: unknown = await response.json().catch(() => undefined)
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw notAKey(url, 'did not answer a JSON object')
-  return body as FincodeKeyEndpointBody
 }
 
 const IDLE: FincodeKeySnapshot = Object.freeze({ status: 'idle', publicKey: null, fingerprint: null, error: null })
@@ -125,7 +131,7 @@ export function createFincodeKeySource(from: string | URL | FincodeKeyLoader, op
     throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `createFincodeKeySource: the key source must be the key endpoint's URL or a function returning the key, got ${from === null ? 'null' : typeof from}.`)
   }
   const where = typeof from === 'function' ? 'the key function' : String(from)
-  const load = typeof from === 'function' ? async () => importServed(await from(), where) : async () => importServed(await fetchServed(String(from), options.fetch), where)
+  const load = typeof from === 'function' ? async () => importServed(await from(), where) : async () => importServed(await fetchServed(String(from), options), where)
 
   let snapshot = IDLE
   const listeners = new Set<() => void>()

@@ -13,9 +13,9 @@ import type { Sandbox } from '../../src/sandbox/index.js'
 /**
  * - live: the sandbox's current key, as createPublicKeyHandler serves it.
  * - stale: the key that was current when this mode was set (a server whose FINCODE_PUBLIC_KEY was not updated).
- * - down: 503. garbage: a 200 that is not JSON. private: a PKCS#8 private key as "publicKey". ec: an EC P-256 public key.
+ * - hang: never answers (the connection stays open). down: 503. garbage: a 200 that is not JSON. private: a PKCS#8 private key as "publicKey". ec: an EC P-256 public key.
  */
-export type KeyMode = 'live' | 'stale' | 'down' | 'garbage' | 'private' | 'ec'
+export type KeyMode = 'live' | 'stale' | 'hang' | 'down' | 'garbage' | 'private' | 'ec'
 
 /** One request the page made to the app, as received (bodies are ciphertexts; kept to check that no plaintext ever arrives). */
 export interface Received {
@@ -95,6 +95,7 @@ export async function startKeyRotationApp(sandbox: Sandbox): Promise<KeyRotation
 
   const serveKey = (req: IncomingMessage, res: ServerResponse) => {
     keyRequests++
+    if (mode === 'hang') return
     if (mode === 'down') return json(res, 503, { error: { code: 'UNAVAILABLE', message: 'down for the test' } })
     if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Sign in</title>')
     if (mode === 'private') return json(res, 200, { publicKey: wrong().private })

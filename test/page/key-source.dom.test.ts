@@ -166,6 +166,14 @@ describe('a key endpoint that fails: a typed error in the snapshot, and nothing 
     })
   }
 
+  test('an endpoint that never answers → ERR_KEY_MISSING after timeoutMs, so a submission waiting for a key does not hang', async () => {
+    app.keyMode('hang')
+    const source = createFincodeKeySource(keyUrl, { timeoutMs: 300 })
+    const started = Date.now()
+    await expect(source.current()).rejects.toMatchObject({ code: 'ERR_KEY_MISSING', message: expect.stringContaining('it did not answer within 300 ms') })
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
   test('the endpoint back up: the next call loads the key (an error is not remembered)', async () => {
     app.keyMode('down')
     const source = createFincodeKeySource(keyUrl)
