@@ -138,6 +138,8 @@ export async function startKeyRotationApp(sandbox: Sandbox): Promise<KeyRotation
         const path = (req.url ?? '/').split('?')[0]!
         received.push({ method: req.method ?? 'GET', path, body: text })
         if (req.method === 'GET' && path === '/api/fincode-key') return serveKey(req, res)
+        // Test control, for pages in browsers no test command reaches (Firefox, WebKit): the admin's rotation.
+        if (req.method === 'POST' && path === '/test/rotate') return json(res, 200, { fingerprint: (await sandbox.rotateKey()).fingerprint })
         if (req.method === 'POST' && (path === '/api/verify' || path === '/api/change-pin')) {
           return forward(path === '/api/verify' ? '/services/verify-fields' : '/services/change-pin', JSON.parse(text) as Record<string, unknown>, res)
         }
