@@ -19,23 +19,30 @@ export type FincodeKeyError = FincodeSecureError<FincodeSecureErrorCode | Fincod
 
 /** One state of the key source. A new object on every change, so `===` tells whether anything changed. */
 export interface FincodeKeySnapshot {
+  /** Where loading stands; see FincodeKeyStatus. */
   readonly status: FincodeKeyStatus
   /** The imported key; the same object for as long as the fingerprint stays the same. */
   readonly publicKey: FincodePublicKey | null
+  /** `publicKey.fingerprint` (lowercase hex SHA-256 of the SPKI DER), or null without a key. */
   readonly fingerprint: string | null
+  /** Why the last load failed; null after a successful one. */
   readonly error: FincodeKeyError | null
 }
 
 /** What a key endpoint answers: `createPublicKeyHandler` in `fincode-secure/server`. Extra members are ignored. */
 export interface FincodeKeyEndpointBody {
+  /** The key: Base64 SPKI DER (or a PEM "PUBLIC KEY" block). */
   publicKey: string
+  /** Its fingerprint; checked against the key's own when present. */
   fingerprint?: string
+  /** Its size in bits; informative (the imported key's own is used). */
   modulusLength?: number
 }
 
 /** A function that gives the current key: its text, an imported key, or a key endpoint's body. */
 export type FincodeKeyLoader = () => Promise<PublicKeyInput | FincodeKeyEndpointBody> | PublicKeyInput | FincodeKeyEndpointBody
 
+/** Options of createFincodeKeySource. */
 export interface FincodeKeySourceOptions {
   /** A fetch implementation for URL sources; default the global `fetch`. */
   fetch?: typeof fetch
@@ -45,6 +52,7 @@ export interface FincodeKeySourceOptions {
   timeoutMs?: number
 }
 
+/** Options of FincodeKeySource.refresh. */
 export interface FincodeKeyRefreshOptions {
   /**
    * The fingerprint of a key a server refused as rotated. A key already loaded that differs from it is
@@ -54,6 +62,10 @@ export interface FincodeKeyRefreshOptions {
   refused?: string
 }
 
+/**
+ * The organisation key as a page holds it (createFincodeKeySource): shared by every form of the page,
+ * read by React through useSyncExternalStore and by DOM code through subscribe/getSnapshot.
+ */
 export interface FincodeKeySource {
   /** The current state. Cheap, and the same object until something changes (for `useSyncExternalStore`). */
   getSnapshot(): FincodeKeySnapshot

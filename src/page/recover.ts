@@ -13,6 +13,7 @@ export const KEY_FINGERPRINT_FIELD = 'fincodeKeyFingerprint'
 /** Ciphertexts by field name, plus the fingerprint of the key they were made with. */
 export type SentValues<Values extends Record<string, string>> = Values & { fincodeKeyFingerprint: string }
 
+/** What onRetry gets: the refused key and the key the values are encrypted with for the second send. */
 export interface KeyRetry {
   /** The key the server refused. */
   previousFingerprint: string
@@ -20,6 +21,7 @@ export interface KeyRetry {
   fingerprint: string
 }
 
+/** Options of submitWithKeyRecovery. */
 export interface SubmitWithKeyRecoveryOptions<Values extends Record<string, string>, Result> {
   /** Where the key comes from; `refresh({ refused })` is called after a rotated-key answer. */
   keySource: Pick<FincodeKeySource, 'current' | 'refresh'>

@@ -8,6 +8,7 @@ import { createFincodeKeySource, type FincodeKeyError, type FincodeKeyLoader, ty
 /** The provider's key source, or null outside a provider (for hooks that fall back to it without requiring one). */
 export const FincodeKeyContext = createContext<FincodeKeySource | null>(null)
 
+/** Props of FincodeKeyProvider: `children` and exactly one of `url`, `load` or `source`. */
 export type FincodeKeyProviderProps = { children?: ReactNode } & (
   | { /** The app's key endpoint, e.g. "/api/fincode-key" (read once, at the provider's first render). */ url: string; source?: never; load?: never }
   | { /** A function returning the key (read once). */ load: FincodeKeyLoader; url?: never; source?: never }
@@ -21,12 +22,15 @@ export function FincodeKeyProvider(props: FincodeKeyProviderProps) {
   return createElement(FincodeKeyContext, { value: source }, props.children)
 }
 
+/** What useFincodeKey returns: the provider's key and its loading state. */
 export interface FincodeKey {
   /** The imported key, to pass as a hook's `publicKey`; null while it loads (the hooks then report ERR_KEY_MISSING). Same object while the key is the same. */
   publicKey: FincodePublicKey | null
+  /** Where loading stands: idle (server render), loading, ready, refreshing or error. */
   status: FincodeKeyStatus
   /** Why no key could be loaded; see FincodeKeyError. */
   error: FincodeKeyError | null
+  /** The key's fingerprint (lowercase hex SHA-256 of the SPKI DER), or null without a key. */
   fingerprint: string | null
   /** Fetches the key again; concurrent calls share one request. */
   refresh: () => Promise<FincodePublicKey>
