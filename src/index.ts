@@ -5,6 +5,7 @@ export { importPublicKey, type FincodePublicKey, type PublicKeyInput } from './k
 export { oaepSha256, type EncryptionScheme } from './scheme.js'
 export {
   createFincodeKeySource,
+  fixedKeySource,
   type FincodeKeyEndpointBody,
   type FincodeKeyError,
   type FincodeKeyLoader,

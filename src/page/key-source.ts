@@ -2,7 +2,7 @@
 // endpoint (or a function), refreshed on demand, when the page becomes visible
 // again and when a submission reports a rotated key. Framework-free: React reads
 // it through useSyncExternalStore, DOM code through subscribe/getSnapshot.
-import { FincodeSecureError, isFincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
+import { FincodeSecureError, isFincodeSecureError, type FincodeClientErrorCode, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 import { importPublicKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
 
 /**
@@ -205,5 +205,25 @@ export function createFincodeKeySource(from: string | URL | FincodeKeyLoader, op
     },
     current: () => (snapshot.publicKey ? Promise.resolve(snapshot.publicKey) : request().promise),
     refresh,
+  }
+}
+
+/**
+ * A key source over one fixed key (a hook's or handle's `publicKey` given as text or an imported key), for
+ * code that always submits through a key source. It cannot fetch a newer key: after a rotated-key answer its
+ * `refresh()` rejects with `ERR_KEY_ROTATED`, saying how to let the form fetch the new key.
+ */
+export function fixedKeySource(publicKey: PublicKeyInput): Pick<FincodeKeySource, 'current' | 'refresh'> {
+  const current = () => importPublicKey(publicKey)
+  return {
+    current,
+    refresh: async () => {
+      const key = await current()
+      throw new FincodeSecureError<FincodeClientErrorCode>(
+        'ERR_KEY_ROTATED',
+        `The server refused key ${key.fingerprint.slice(0, 12)}… as rotated, and this form was given that key as fixed text, so it cannot fetch the new one. ` +
+          'Load the key with <FincodeKeyProvider url="…"> or createFincodeKeySource(url) so that a rotation costs no retype; until then, reload the page.',
+      )
+    },
   }
 }

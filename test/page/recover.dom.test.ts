@@ -4,7 +4,7 @@
 // sends once more. Nothing is typed again; no PIN leaves the page.
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest'
 import { encryptPayload, FincodeSecureError } from '../../src/index.js'
-import { createFincodeKeySource, type FincodeKeySource } from '../../src/page/key-source.js'
+import { createFincodeKeySource, fixedKeySource, type FincodeKeySource } from '../../src/page/key-source.js'
 import { submitWithKeyRecovery, type KeyRetry } from '../../src/page/recover.js'
 import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotation-app.js'
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js'
@@ -229,4 +229,15 @@ test("the Response handed back keeps its body unread: recovery reads the 409 fro
   expect(responses[0]!.bodyUsed).toBe(false)
   expect(await responses[0]!.json()).toMatchObject({ error: { code: 'KEY_ROTATED', fingerprint: sandbox.currentKey().fingerprint } })
   expect(await final.json()).toMatchObject({ fields: [{ field: 'transactionPin', decrypted: true }] })
+})
+
+test('a form given its key as fixed text cannot fetch the new one: ERR_KEY_ROTATED after one send, saying to load the key from the server', async () => {
+  const form = pinForm({ transactionPin: '482913' })
+  const fixed = fixedKeySource(sandbox.currentKey().publicKey)
+  await sandbox.rotateKey()
+  let sends = 0
+  await expect(
+    submitWithKeyRecovery({ keySource: fixed, encrypt: encryptInputs(form), send: (values) => (sends++, post('/api/verify')(values)) }),
+  ).rejects.toMatchObject({ code: 'ERR_KEY_ROTATED', message: expect.stringContaining('<FincodeKeyProvider url="…"> or createFincodeKeySource(url)') })
+  expect(sends).toBe(1)
 })
