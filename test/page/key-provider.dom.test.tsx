@@ -10,6 +10,7 @@ import { submitWithKeyRecovery, type KeyRetry } from '../../src/page/recover.js'
 import { FincodeKeyProvider, useEncryptedField, useFincodeKey, type EncryptedField, type FincodeKey } from '../../src/react/index.js'
 import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotation-app.js'
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js'
+import { findInFiberTree } from '../react/fiber-walk.js'
 import { typeInto } from '../react/harness.js'
 
 let sandbox: TestSandbox
@@ -119,6 +120,7 @@ test('PIN typed, key rotated out of band, submit: refused once, sent again with 
   ])
   expect(retries).toEqual([{ previousFingerprint: old, fingerprint: rotated.fingerprint }])
   expect(seen.current.key?.fingerprint).toBe(rotated.fingerprint)
+  expect(findInFiberTree(view.container, '482913'), 'no PIN in React state, props, refs or context').toEqual([])
 })
 
 test('a key endpoint that is down: useFincodeKey reports ERR_KEY_MISSING, the field has no key, nothing is sent', async () => {
