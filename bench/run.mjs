@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runChromium } from './chromium.mjs'
+import { rotationSection, runKeyRotation } from './key-rotation.mjs'
 import { report } from './report.mjs'
 import { verify } from './verify.mjs'
 
@@ -62,6 +63,7 @@ const hasReact = existsSync(new URL('../dist/react/index.js', import.meta.url))
 const runs = [await runNode(), await runChromium(keys, options, { reactKey: hasReact ? pairs.get(2048).text : undefined })]
 let verified = 0
 for (const run of runs) verified += await verify(run, pairs)
+const rotation = await runKeyRotation()
 
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown CPU'
 const meta = {
@@ -78,7 +80,7 @@ const meta = {
 const pending = {
   react: 'The React entry (dist/react/index.js) was not built.',
 }
-const extra = {}
+const extra = { rotation: rotationSection(rotation) }
 const react = runs.find((run) => run.react)?.react
 if (react) {
   const valid = react.typedLength === react.keystrokes && react.controlCommits === react.keystrokes

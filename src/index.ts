@@ -4,3 +4,16 @@ export { encryptFields, SENSITIVE_FIELDS, type EncryptFieldsOptions } from './fi
 export { importPublicKey, type FincodePublicKey, type PublicKeyInput } from './key.js'
 export { isKeyRotatedAnswer, readKeyRotated, type KeyRotatedAnswer } from './key-rotated.js'
 export { oaepSha256, type EncryptionScheme } from './scheme.js'
+export {
+  createFincodeKeySource,
+  fixedKeySource,
+  type FincodeKeyEndpointBody,
+  type FincodeKeyError,
+  type FincodeKeyLoader,
+  type FincodeKeyRefreshOptions,
+  type FincodeKeySnapshot,
+  type FincodeKeySource,
+  type FincodeKeySourceOptions,
+  type FincodeKeyStatus,
+} from './page/key-source.js'
+export { KEY_FINGERPRINT_FIELD, submitWithKeyRecovery, type KeyRetry, type SentValues, type SubmitWithKeyRecoveryOptions } from './page/recover.js'

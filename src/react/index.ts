@@ -14,3 +14,4 @@ export type {
   UseEncryptedFieldsOptions,
 } from './types.js'
 export { FincodeSecureError, isFincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
+export { FincodeKeyProvider, useFincodeKey, type FincodeKey, type FincodeKeyProviderProps } from './key-provider.js'
