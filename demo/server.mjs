@@ -18,7 +18,7 @@ if (!existsSync(new URL('../dist/sandbox/index.js', import.meta.url))) {
   process.exit(1)
 }
 
-const { startSandbox, DEFAULT_CASHIER, DEFAULT_TRANSACTION_PIN } = await import('fincode-secure/sandbox')
+const { startSandbox, DEFAULT_CASHIER, DEFAULT_TRANSACTION_PIN, SandboxStartError } = await import('fincode-secure/sandbox')
 const { createServer } = await import('vite')
 const { createDemoBackend } = await import('./backend.mjs')
 
@@ -37,7 +37,12 @@ function integer(name, fallback) {
   return value
 }
 
-const sandbox = await startSandbox({ port: sandboxPort, dataDir })
+const sandbox = await startSandbox({ port: sandboxPort, dataDir }).catch((error) => {
+  // A data directory another sandbox holds, or one other users can read: the message says what to do.
+  if (!(error instanceof SandboxStartError)) throw error
+  console.error(`${error.code}: ${error.message}`)
+  process.exit(1)
+})
 const backend = await createDemoBackend(sandbox, { cashierEmail: DEFAULT_CASHIER.email })
 
 const sigtermListeners = process.listeners('SIGTERM')

@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util'
 import { encryptPayload } from '../encrypt.js'
 import { isFincodeSecureError } from '../errors.js'
 import { importPublicKey } from '../key.js'
-import { DEFAULT_CASHIER, DEFAULT_TRANSACTION_PIN, startSandbox } from '../sandbox/index.js'
+import { DEFAULT_CASHIER, DEFAULT_TRANSACTION_PIN, SandboxStartError, startSandbox } from '../sandbox/index.js'
 import { readKeyText } from './key-input.js'
+import { rotateKeyCommand, sandboxTarget } from './sandbox-control.js'
 import { readSecret } from './secret-input.js'
 
 const HELP: Record<string, string> = {
@@ -15,7 +16,7 @@ const HELP: Record<string, string> = {
 Commands:
   encrypt      Encrypt a secret (PIN, password) read from standard input; prints Base64
   fingerprint  Print the SHA-256 fingerprint of a public key
-  sandbox      Run the local FinCode sandbox on 127.0.0.1
+  sandbox      Run the local FinCode sandbox on 127.0.0.1, or change a running one
 
 Run "fincode-secure <command> --help" for a command's options.
 `,
@@ -48,14 +49,25 @@ Options:
   -h, --help       show this help
 `,
   sandbox: `Usage: fincode-secure sandbox [--port 8787] [--data-dir .fincode-sandbox]
+       fincode-secure sandbox rotate [--data-dir DIR | --url URL]
 
 Runs the FinCode sandbox on http://127.0.0.1:PORT/api/v6: an organisation key
 pair (generated on first start, kept in the data directory), key rotation,
 API tokens, and /services endpoints that decrypt and report each sensitive field.
+One sandbox per data directory: a second one on the same directory (npm run
+demo uses .fincode-sandbox too) refuses to start and names the first.
+
+Commands on a sandbox:
+  rotate           rotate the organisation key (the old one is refused at once)
+
+They ask the sandbox that holds the data directory over HTTP (its URL is in
+DIR/sandbox.lock), or the one at --url; only when none is running do they
+change the files in the data directory themselves.
 
 Options:
   --port N         port on 127.0.0.1 (default 8787; 0 = any free port)
   --data-dir DIR   where keys and token hashes are kept (default .fincode-sandbox)
+  --url URL        a running sandbox's API root, e.g. http://127.0.0.1:8787/api/v6
   -h, --help       show this help
 
 Environment:
@@ -67,10 +79,12 @@ Environment:
 
 class UsageError extends Error {}
 
+const SANDBOX_ACTIONS = new Set(['rotate'])
+
 const OPTIONS = {
   encrypt: { 'key-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   fingerprint: { 'key-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  sandbox: { port: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  sandbox: { port: { type: 'string' }, 'data-dir': { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 } as const
 
 type Command = keyof typeof OPTIONS
@@ -96,6 +110,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP[command]!)
     return 0
   }
+  const action = command === 'sandbox' ? positionals.shift() : undefined
+  if (action !== undefined && !SANDBOX_ACTIONS.has(action)) throw new UsageError(`Unknown sandbox command. See "fincode-secure sandbox --help".`)
   if (positionals.length > 0) {
     throw new UsageError(
       command === 'encrypt'
@@ -116,6 +132,14 @@ async function run(argv: string[]): Promise<number> {
     return 0
   }
 
+  const dataDir = (v['data-dir'] as string | undefined) ?? '.fincode-sandbox'
+  if (action !== undefined) {
+    if (v['port'] !== undefined) throw new UsageError(`sandbox ${action} talks to a running sandbox: pass --url or --data-dir, not --port.`)
+    const target = await sandboxTarget(dataDir, v['url'] as string | undefined)
+    process.stdout.write(await rotateKeyCommand(target))
+    return 0
+  }
+  if (v['url'] !== undefined) throw new UsageError('--url is for commands on a running sandbox (e.g. "sandbox rotate").')
   const port = v['port'] === undefined ? 8787 : Number(v['port'])
   if (!/^\d+$/.test(String(v['port'] ?? '8787')) || port > 65535) throw new UsageError('--port must be a number from 0 to 65535.')
   const env = process.env
@@ -124,11 +148,12 @@ async function run(argv: string[]): Promise<number> {
     : undefined
   const sandbox = await startSandbox({
     port,
-    dataDir: (v['data-dir'] as string | undefined) ?? '.fincode-sandbox',
+    dataDir,
     ...(cashier ? { cashier } : {}),
     log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   }).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use; pass --port with another one (or 0).` : error.message, { cause: error })
+    if (error.code !== 'EADDRINUSE') throw error
+    throw new Error(`port ${port} is in use; pass --port with another one (or 0).`, { cause: error })
   })
   const key = sandbox.currentKey()
   process.stdout.write(
@@ -164,6 +189,9 @@ run(process.argv.slice(2)).then(
       process.stderr.write(`fincode-secure: ERR_USAGE: ${error.message}\n`)
       process.exitCode = 2
     } else if (isFincodeSecureError(error)) {
+      process.stderr.write(`fincode-secure: ${error.code}: ${error.message}\n`)
+      process.exitCode = 1
+    } else if (error instanceof SandboxStartError) {
       process.stderr.write(`fincode-secure: ${error.code}: ${error.message}\n`)
       process.exitCode = 1
     } else {

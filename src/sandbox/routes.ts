@@ -1,7 +1,7 @@
 // The sandbox's HTTP API under /api/v6 (documented in the README, "HTTP API").
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { decryptSensitiveFields, requireDecrypted } from './decrypt-fields.js'
+import { decryptSensitiveFields, requireDecrypted, type FieldVerdict } from './decrypt-fields.js'
 import { header, readJsonObject, SandboxHttpError, sendError, sendJson } from './http.js'
 import type { StoredKey, StoredToken, TokenExpiry } from './state-file.js'
 import { TOKEN_EXPIRIES, type SandboxStore } from './store.js'
@@ -35,7 +35,7 @@ export const tokenSummary = (store: SandboxStore, t: StoredToken) => ({
   expiresIn: t.expiresIn,
   createdAt: t.createdAt,
   expiresAt: t.expiresAt,
-  lastUsedAt: t.lastUsedAt,
+  lastUsedAt: store.lastUsedAt(t),
   invalidatedAt: t.invalidatedAt,
   status: store.tokenStatus(t),
 })
@@ -105,6 +105,18 @@ const changePin: Handler = async (req, { store }) => {
 
 // ---- dashboard: Settings → API Connections ---------------------------------
 
+/**
+ * Every wrong cashier credential is answered after the same pause, as a real
+ * sign-in service would slow guessing down. The sandbox listens on loopback
+ * only and prints its default password; this is for realism, not secrecy.
+ */
+export const CASHIER_REFUSAL_DELAY_MS = 400
+
+async function refuseCashier(verdicts: FieldVerdict[]): Promise<never> {
+  await new Promise((done) => setTimeout(done, CASHIER_REFUSAL_DELAY_MS))
+  throw new SandboxHttpError(403, 'CASHIER_CREDENTIALS_INVALID', "The cashier's email or password is not correct.", { fields: verdicts })
+}
+
 const getKeys: Handler = async (_req, { store }) => [200, { current: keySummary(store.currentKey), retired: store.retiredKeys.map(retiredSummary) }]
 
 const getCurrentKey: Handler = async (_req, { store }) => [200, keySummary(store.currentKey)]
@@ -135,14 +147,15 @@ const createToken: Handler = async (req, { store, cashier }) => {
     // Both compared, always, so the answer does not say which one was wrong.
     const emailOk = sameSecret(email.trim().toLowerCase(), cashier.email.toLowerCase())
     const passwordOk = password !== undefined && sameSecret(password, cashier.password)
-    if (!emailOk || !passwordOk) throw new SandboxHttpError(403, 'CASHIER_CREDENTIALS_INVALID', "The cashier's email or password is not correct.", { fields: verdicts })
+    if (!emailOk || !passwordOk) await refuseCashier(verdicts)
   } finally {
     plaintexts.clear()
   }
-  if (store.activeTokenWithLabel(label)) {
+  const created = await store.createToken(label, expiresIn as TokenExpiry, true)
+  if (created === 'LABEL_TAKEN') {
     throw new SandboxHttpError(409, 'LABEL_TAKEN', `An active token is already labelled "${label}"; invalidate it first or choose another label (one token per service).`)
   }
-  const { secret, token } = await store.createToken(label, expiresIn as TokenExpiry)
+  const { secret, token } = created
   return [201, { ...tokenSummary(store, token), token: secret, notice: 'This token is shown once. Store it in your secret manager now; the sandbox keeps only its SHA-256.' }]
 }
 
