@@ -2,7 +2,7 @@
 // changes racing each other, two processes on one directory, a key served
 // before it is on disk, requests built to be expensive, password guessing,
 // a directory others can read, month arithmetic, weak key sizes.
-import { constants, publicEncrypt, scryptSync } from 'node:crypto'
+import { constants, createPublicKey, publicEncrypt, scryptSync } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
@@ -15,7 +15,7 @@ import { expiresAt } from '../src/sandbox/store.js'
 import { call, startTestSandbox, tempDir, type TestSandbox } from './helpers/sandbox.js'
 
 const encrypt = (text: string, publicKey: string) =>
-  publicEncrypt({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki', padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(text)).toString('base64')
+  publicEncrypt({ key: createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(text)).toString('base64')
 
 const services = (token: string) => ({ 'X-Auth-Token': token, platform: 'fincode', uuid: 'hardening' })
 
