@@ -5,8 +5,9 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { acquireLock, liveOwner } from '../sandbox/lock.js'
-import { API_ROOT, keySummary } from '../sandbox/routes.js'
-import { makePrivateDirectory, SandboxStartError, STATE_FILE } from '../sandbox/state-file.js'
+import { encryptPayload } from '../encrypt.js'
+import { API_ROOT, keySummary, rotateRefusal, tokenSummary } from '../sandbox/routes.js'
+import { makePrivateDirectory, SandboxStartError, STATE_FILE, type TokenExpiry } from '../sandbox/state-file.js'
 import { SandboxStore } from '../sandbox/store.js'
 
 export type SandboxTarget = { kind: 'http'; apiUrl: string } | { kind: 'files'; dataDir: string }
@@ -82,4 +83,83 @@ export async function rotateKeyCommand(target: SandboxTarget): Promise<string> {
     `  retired  ${answer.retired.fingerprint}: ciphertexts made with it are now refused with KEY_ROTATED`,
     '',
   ].join('\n')
+}
+
+interface TokenRow {
+  id: string
+  label: string
+  status: string
+  expiresAt: string
+  lastUsedAt: string | null
+  replacedBy: string | null
+  replaces: string | null
+  expiringSoon: boolean
+  unusedFor30Days: boolean
+}
+
+/** `fincode-secure sandbox tokens`: one line per token, with what needs attention. */
+export async function listTokensCommand(target: SandboxTarget): Promise<string> {
+  const tokens =
+    target.kind === 'http'
+      ? (await callSandbox<{ tokens: TokenRow[] }>(target.apiUrl, 'GET', '/api-tokens')).tokens
+      : await withStoreFiles(target.dataDir, async (store) => store.tokens.map((t) => tokenSummary(store, t) as TokenRow))
+  if (tokens.length === 0) return 'No API tokens.\n'
+  return (
+    tokens
+      .map((t) => {
+        const notes = [
+          t.expiringSoon && 'EXPIRES SOON',
+          t.unusedFor30Days && 'UNUSED 30 DAYS',
+          t.replacedBy && `replaced by ${t.replacedBy}`,
+          t.replaces && `replaces ${t.replaces}`,
+        ].filter(Boolean)
+        return `${t.id}  ${t.status.padEnd(11)}  expires ${t.expiresAt}  last used ${t.lastUsedAt ?? 'never'}  ${JSON.stringify(t.label)}${notes.length ? `  (${notes.join('; ')})` : ''}`
+      })
+      .join('\n') + '\n'
+  )
+}
+
+export interface RotatedToken {
+  /** The successor's secret: for standard output alone, so `$(…)` captures just it. */
+  token: string
+  /** What happened and what to do next: for standard error. */
+  report: string
+}
+
+/**
+ * `fincode-secure sandbox rotate-token ID`: a successor for a token. Over HTTP it
+ * signs in as the cashier, the password encrypted with the sandbox's current key,
+ * as the dashboard does; on the files, the directory's owner needs no password.
+ */
+export async function rotateTokenCommand(
+  target: SandboxTarget,
+  id: string,
+  expiresIn: TokenExpiry | undefined,
+  cashier: { email: string; password: string },
+): Promise<RotatedToken> {
+  let successor: { id: string; label: string; expiresAt: string; token: string; replaces: string | null }
+  if (target.kind === 'http') {
+    const expiry = expiresIn ?? (await callSandbox<{ tokens: (TokenRow & { expiresIn: TokenExpiry })[] }>(target.apiUrl, 'GET', '/api-tokens')).tokens.find((t) => t.id === id)?.expiresIn ?? '24h'
+    const key = await callSandbox<{ publicKey: string }>(target.apiUrl, 'GET', '/encryption-keys/current')
+    const currentPassword = await encryptPayload(cashier.password, key.publicKey)
+    successor = await callSandbox(target.apiUrl, 'POST', `/api-tokens/${encodeURIComponent(id)}/rotate`, { expiresIn: expiry, email: cashier.email, currentPassword })
+  } else {
+    successor = await withStoreFiles(target.dataDir, async (store) => {
+      const rotated = await store.rotateToken(id, expiresIn)
+      if (typeof rotated === 'string') {
+        const refusal = rotateRefusal(rotated, id, store)
+        throw new Error(`${refusal.code}: ${refusal.message}`)
+      }
+      return { ...(tokenSummary(store, rotated.token) as { id: string; label: string; expiresAt: string; replaces: string | null }), token: rotated.secret }
+    })
+  }
+  return {
+    token: successor.token,
+    report: [
+      `Rotated ${id}: its successor ${successor.id} (${JSON.stringify(successor.label)}) expires ${successor.expiresAt}.`,
+      'The token is on standard output, shown once. Put it where your service reads its token; both work until you',
+      `invalidate ${id} — do that once its last use (fincode-secure sandbox tokens) is behind you.`,
+      '',
+    ].join('\n'),
+  }
 }

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
-import { API_ROOT, createHandler, keySummary, tokenSummary } from './routes.js'
+import { API_ROOT, createHandler, keySummary, rotateRefusal, tokenSummary } from './routes.js'
 import { acquireLock } from './lock.js'
 import { makePrivateDirectory, type StoredToken, type TokenExpiry } from './state-file.js'
 import { SandboxStore } from './store.js'
@@ -11,6 +11,7 @@ import { SandboxStore } from './store.js'
 export { oaepDecode, oaepDecrypt, oaepDecryptAnyVariant, rsaPrivateRaw, type Mgf1Hash, type OaepVariant } from './oaep-decrypt.js'
 export type { FieldVerdict } from './decrypt-fields.js'
 export { SandboxStartError, type TokenExpiry } from './state-file.js'
+export { SandboxHttpError } from './http.js'
 export { LOCK_FILE, type LockOwner } from './lock.js'
 export { TOKEN_EXPIRIES } from './store.js'
 
@@ -54,8 +55,14 @@ export interface SandboxKey {
   createdAt: string
 }
 
-/** A token as the sandbox lists it: the stored record without its hash, plus its status now. */
-export type SandboxToken = Omit<StoredToken, 'tokenSha256'> & { status: 'active' | 'expired' | 'invalidated' }
+/** A token as the sandbox lists it: the stored record without its hash, plus its status and flags now. */
+export type SandboxToken = Omit<StoredToken, 'tokenSha256'> & {
+  status: 'active' | 'expired' | 'invalidated'
+  /** Active, expiring within 7 days, and in the last quarter of its lifetime: plan the rotation. */
+  expiringSoon: boolean
+  /** Active and not presented for 30 days (by the sandbox's clock): a candidate for invalidation. */
+  unusedFor30Days: boolean
+}
 
 export interface Sandbox {
   /** http://127.0.0.1:PORT */
@@ -71,6 +78,12 @@ export interface Sandbox {
   rotateKey(): Promise<SandboxKey>
   /** Creates a token without the cashier's credentials: for tests and scripts in the same process. */
   createToken(label: string, expiresIn?: TokenExpiry): Promise<{ token: string } & SandboxToken>
+  /**
+   * Same as POST /api-tokens/{id}/rotate, without the cashier's credentials: a successor with the same
+   * label (and, unless given, the same expiry period); the old token keeps working until it is invalidated.
+   * Rejects with a SandboxHttpError: TOKEN_NOT_FOUND, TOKEN_ALREADY_INVALIDATED, TOKEN_ALREADY_EXPIRED or TOKEN_ALREADY_REPLACED.
+   */
+  rotateToken(id: string, expiresIn?: TokenExpiry): Promise<{ token: string; replaces: string } & SandboxToken>
   invalidateToken(id: string): Promise<SandboxToken | undefined>
   listTokens(): SandboxToken[]
   /** Stops listening, closes open connections, writes pending state and releases the data directory. */
@@ -134,6 +147,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createToken: async (label: string, expiresIn: TokenExpiry = '24h') => {
       const { secret, token } = (await store.createToken(label, expiresIn)) as { secret: string; token: StoredToken }
       return { ...(tokenSummary(store, token) as SandboxToken), token: secret }
+    },
+    rotateToken: async (id: string, expiresIn?: TokenExpiry) => {
+      const rotated = await store.rotateToken(id, expiresIn)
+      if (typeof rotated === 'string') throw rotateRefusal(rotated, id, store)
+      return { ...(tokenSummary(store, rotated.token) as SandboxToken), token: rotated.secret, replaces: id }
     },
     invalidateToken: async (id: string) => {
       const token = await store.invalidateToken(id)

@@ -32,6 +32,10 @@ export interface StoredToken {
   expiresAt: string
   lastUsedAt: string | null
   invalidatedAt: string | null
+  /** The successor's id once the token is rotated (it keeps working until invalidated or expired). */
+  replacedBy: string | null
+  /** The id of the token this one replaced, for a successor made by a rotation. */
+  replaces: string | null
   /** Lowercase hex SHA-256 of the token. The token itself is shown once and never stored. */
   tokenSha256: string
 }
@@ -64,6 +68,11 @@ export async function readState(dir: string): Promise<SandboxState | undefined> 
   }
   const problem = stateProblem(state)
   if (problem) throw new Error(`${join(dir, STATE_FILE)} is not a sandbox state file (${problem}); move it away to start over.`)
+  // Files written before token rotation existed have no links between tokens.
+  for (const token of (state as SandboxState).tokens) {
+    token.replacedBy ??= null
+    token.replaces ??= null
+  }
   return state as SandboxState
 }
 

@@ -17,6 +17,15 @@ export const RETIRED_KEYS_KEPT = 16
 const TOUCH_FLUSH_MS = 1_000
 
 export type TokenStatus = 'active' | 'expired' | 'invalidated'
+/** Why a token cannot be rotated. */
+export type RotateRefusal = 'TOKEN_NOT_FOUND' | 'TOKEN_ALREADY_INVALIDATED' | 'TOKEN_ALREADY_EXPIRED' | 'TOKEN_ALREADY_REPLACED'
+/** A token is flagged as expiring soon within this long of its expiry… */
+export const EXPIRING_SOON_MS = 7 * 24 * 3600_000
+/** …and only in the last quarter of its lifetime (a 24-hour token is not flagged from birth). */
+const EXPIRING_SOON_SHARE = 0.25
+/** A token not presented for this long (by the sandbox's clock) is flagged as unused. */
+export const UNUSED_MS = 30 * 24 * 3600_000
+
 export type PinChange = { changedAt: string } | 'PIN_INCORRECT' | 'PIN_UNCHANGED'
 export type TokenCheck = { ok: true; token: StoredToken } | { ok: false; code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' }
 
@@ -205,21 +214,60 @@ export class SandboxStore {
   createToken(label: string, expiresIn: TokenExpiry, uniqueLabel = false): Promise<{ secret: string; token: StoredToken } | 'LABEL_TAKEN'> {
     return this.commit<{ secret: string; token: StoredToken } | 'LABEL_TAKEN'>((draft) => {
       if (uniqueLabel && this.activeWithLabel(draft, label)) return { value: 'LABEL_TAKEN' as const, write: false }
-      const secret = `fcs_${randomBytes(32).toString('base64url')}`
-      const now = this.options.now()
-      const token: StoredToken = {
-        id: `tok_${randomBytes(6).toString('hex')}`,
-        label,
-        expiresIn,
-        createdAt: iso(now),
-        expiresAt: iso(expiresAt(now, expiresIn)),
-        lastUsedAt: null,
-        invalidatedAt: null,
-        tokenSha256: sha256Hex(secret),
-      }
-      draft.tokens.push(token)
-      return { value: { secret, token }, write: true }
+      const created = this.newToken(label, expiresIn, null)
+      draft.tokens.push(created.token)
+      return { value: created, write: true }
     })
+  }
+
+  private newToken(label: string, expiresIn: TokenExpiry, replaces: string | null): { secret: string; token: StoredToken } {
+    const secret = `fcs_${randomBytes(32).toString('base64url')}`
+    const now = this.options.now()
+    const token: StoredToken = {
+      id: `tok_${randomBytes(6).toString('hex')}`,
+      label,
+      expiresIn,
+      createdAt: iso(now),
+      expiresAt: iso(expiresAt(now, expiresIn)),
+      lastUsedAt: null,
+      invalidatedAt: null,
+      replacedBy: null,
+      replaces,
+      tokenSha256: sha256Hex(secret),
+    }
+    return { secret, token }
+  }
+
+  /**
+   * Makes a successor for an active token: same label, its own expiry. The old
+   * token gets `replacedBy` and keeps working until it is invalidated or expires,
+   * so a service can switch over without an interruption. Refused for a token
+   * that is invalidated, expired or already replaced (checked in the same step).
+   */
+  rotateToken(id: string, expiresIn?: TokenExpiry): Promise<{ secret: string; token: StoredToken } | RotateRefusal> {
+    return this.commit<{ secret: string; token: StoredToken } | RotateRefusal>((draft) => {
+      const old = draft.tokens.find((t) => t.id === id)
+      if (!old) return { value: 'TOKEN_NOT_FOUND', write: false }
+      const status = this.tokenStatus(old)
+      if (status === 'invalidated') return { value: 'TOKEN_ALREADY_INVALIDATED', write: false }
+      if (status === 'expired') return { value: 'TOKEN_ALREADY_EXPIRED', write: false }
+      if (old.replacedBy) return { value: 'TOKEN_ALREADY_REPLACED', write: false }
+      const successor = this.newToken(old.label, expiresIn ?? old.expiresIn, old.id)
+      old.replacedBy = successor.token.id
+      draft.tokens.push(successor.token)
+      return { value: successor, write: true }
+    })
+  }
+
+  /** Active tokens near their end, and active tokens nobody has presented for a month. */
+  tokenFlags(token: StoredToken): { expiringSoon: boolean; unusedFor30Days: boolean } {
+    if (this.tokenStatus(token) !== 'active') return { expiringSoon: false, unusedFor30Days: false }
+    const now = this.options.now()
+    const end = Date.parse(token.expiresAt)
+    const lifetime = end - Date.parse(token.createdAt)
+    const left = end - now
+    const lastSeen = Date.parse(this.lastUsedAt(token) ?? token.createdAt)
+    return { expiringSoon: left <= EXPIRING_SOON_MS && left <= lifetime * EXPIRING_SOON_SHARE, unusedFor30Days: now - lastSeen >= UNUSED_MS }
   }
 
   invalidateToken(id: string): Promise<StoredToken | undefined> {
