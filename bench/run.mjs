@@ -95,5 +95,7 @@ The control shows the Profiler counts renders here: a PIN held in React state re
 }
 const findings = readFileSync(new URL('./findings.md', import.meta.url), 'utf8')
 const docs = new URL('../docs/benchmarks.md', import.meta.url)
-writeFileSync(docs, report(runs, meta, pending, extra) + '\n' + findings)
+// The sandbox's kill -9 result is written by `npm run soak`; a bench run keeps it.
+const soak = new URL('./sandbox-soak.md', import.meta.url)
+writeFileSync(docs, report(runs, meta, pending, extra) + '\n' + findings + (existsSync(soak) ? '\n' + readFileSync(soak, 'utf8') : ''))
 console.error(`bench: ${verified} outputs decrypted; wrote docs/benchmarks.md in ${meta.seconds} s`)
