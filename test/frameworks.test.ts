@@ -28,6 +28,8 @@ const CLIENT_MARKER = 'X-Auth-Token'
 // A token given to the stray apps' build environment: it must not reach a client file either.
 const STRAY_TOKEN = 'fcs_stray_token_marker_5c1d'
 const CURRENT_PIN = '735190'
+// The sandbox's transaction PIN on first start, as the Next.js app's setup script leaves it.
+const DEFAULT_PIN = '0000'
 const NEW_PIN = '482916'
 const CIPHERTEXT = /^[A-Za-z0-9+/]{342}==$/
 
@@ -123,8 +125,10 @@ async function prepareSandbox(label: string) {
 describe('Vite 8 + React 19 + react-hook-form + zod', () => {
   const app = join(FRAMEWORKS_DIR, 'vite-app')
 
-  it('vite build emits the app, with no API-token client in it', async (context) => {
+  it('the app type-checks (strict), and vite build emits it with no API-token client in it', async (context) => {
     runs(context)
+    const checked = await runCommand(process.execPath, [bin('tsc'), '-p', join(app, 'tsconfig.json')], { cwd: app, timeoutMs: 120_000 })
+    expect(checked.code, checked.output).toBe(0)
     const result = await build('vite-app', [bin('vite'), 'build'])
     expect(result.code, result.output).toBe(0)
     expect(existsSync(join(app, 'dist', 'index.html'))).toBe(true)
@@ -200,26 +204,21 @@ describe('Next.js 16, App Router, Node runtime', () => {
 
   it('next start: the form renders on the server, and the PIN change in Chromium reaches the sandbox only as ciphertexts', async (context) => {
     runs(context)
-    const { dataDir, token, key } = await prepareSandbox('next-app')
-    const [port, sandboxPort] = [await freePort(), await freePort()]
+    const sandboxEnv = { FINCODE_SANDBOX_DIR: tempDir('fincode-frameworks-sandbox-'), FINCODE_SANDBOX_PORT: String(await freePort()) }
+    // The app's own setup script (docs/nextjs.md): a key pair and a token, written to .env.local.
+    const setup = await runCommand(process.execPath, ['scripts/sandbox-env.mjs'], { cwd: app, env: buildEnv(sandboxEnv), timeoutMs: 60_000 })
+    expect(setup.code, setup.output).toBe(0)
+    const env = Object.fromEntries(readFileSync(join(app, '.env.local'), 'utf8').trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)))
+    expect(setup.output).not.toContain(env.FINCODE_API_TOKEN)
+    const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
-    const next = startProcess(process.execPath, [bin('next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: app,
-      env: buildEnv({
-        // instrumentation.ts starts the sandbox in the Node runtime.
-        FINCODE_SANDBOX_PORT: String(sandboxPort),
-        FINCODE_SANDBOX_DIR: dataDir,
-        FINCODE_BASE_URL: `http://127.0.0.1:${sandboxPort}/api/v6`,
-        FINCODE_API_TOKEN: token,
-        FINCODE_PUBLIC_KEY: key.publicKey,
-        FINCODE_UUID: 'next-app',
-      }),
-    })
+    // No FINCODE_ variable is passed: next start reads .env.local, and instrumentation.ts starts the sandbox.
+    const next = startProcess(process.execPath, [bin('next'), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: app, env: buildEnv() })
     let browser: Browser | undefined
     try {
       await waitForHttp(`${origin}/api/fincode-key`, next)
       // The key handler (a route handler) serves the sandbox's key.
-      expect(await (await fetch(`${origin}/api/fincode-key`)).json()).toEqual({ publicKey: key.publicKey })
+      expect(await (await fetch(`${origin}/api/fincode-key`)).json()).toEqual({ publicKey: env.FINCODE_PUBLIC_KEY })
       // Server-rendered HTML has the form; the inputs carry no name (their values are in no FormData).
       const html = await (await fetch(origin)).text()
       expect(html).toContain('Current PIN')
@@ -232,7 +231,7 @@ describe('Next.js 16, App Router, Node runtime', () => {
       page.on('pageerror', (error) => problems.push(error.message))
       await page.goto(origin, { timeout: 30_000 })
       await expect.poll(() => page.getByRole('button', { name: 'Change PIN' }).isEnabled(), { timeout: 20_000 }).toBe(true)
-      await page.getByLabel('Current PIN').fill(CURRENT_PIN)
+      await page.getByLabel('Current PIN').fill(DEFAULT_PIN)
       await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN)
       await page.getByLabel('New PIN again').fill(NEW_PIN)
       const actionPosts: PageRequest[] = []
@@ -241,16 +240,19 @@ describe('Next.js 16, App Router, Node runtime', () => {
       })
       await page.getByRole('button', { name: 'Change PIN' }).click()
       await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/^PIN changed at \d{4}-/)
-      // The Server Action got three ciphertexts and no PIN.
+      // The Server Action got three ciphertexts and no PIN: every part of its multipart body, by name.
       expect(actionPosts).toHaveLength(1)
-      const posted = actionPosts[0]!.postData() ?? ''
-      for (const pin of [CURRENT_PIN, NEW_PIN]) expect(posted).not.toContain(pin)
-      const ciphertexts = posted.match(/[A-Za-z0-9+/]{342}==/g) ?? []
-      expect(ciphertexts).toHaveLength(3)
+      const parts = formParts(actionPosts[0]!)
+      for (const name of ['currentPin', 'newPin', 'newPinConfirmation']) {
+        const part = parts.find(([partName]) => partName === name || partName.endsWith(`_${name}`))
+        expect(part?.[1], name).toMatch(CIPHERTEXT)
+      }
+      for (const [, value] of parts) expect([DEFAULT_PIN, NEW_PIN]).not.toContain(value)
       expect(problems).toEqual([])
     } finally {
       if (browser) await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
       await next.kill()
+      rmSync(join(app, '.env.local'), { force: true })
     }
   }, 180_000)
 
@@ -276,6 +278,12 @@ describe('Next.js 16, App Router, Node runtime', () => {
     }, 300_000)
   }
 })
+
+/** The name and value of every part of a multipart/form-data request body. */
+function formParts(request: PageRequest): [string, string][] {
+  const body = request.postDataBuffer()?.toString('utf8') ?? ''
+  return [...body.matchAll(/name="([^"]*)"\r\n\r\n([\s\S]*?)\r\n--/g)].map((m) => [m[1]!, m[2]!])
+}
 
 /** Polls url until it answers 200, failing early if the server process ends. */
 async function waitForHttp(url: string, proc: Proc, timeoutMs = 60_000): Promise<void> {
