@@ -8,7 +8,8 @@
 // run(lib, env) → [{ name, ok, error?, skipped? }], one per case of `casesFor(env.kind)`.
 //   lib   the `fincode-secure` module namespace
 //   env   { kind: 'server' | 'browser', fixtures, decrypt(keyName, ciphertext) → plaintext (Node's privateDecrypt),
-//           loadServer() → the `fincode-secure/server` namespace, origin (the Node test's HTTP endpoint) }
+//           loadServer() → the `fincode-secure/server` namespace, origin (the Node test's HTTP endpoint),
+//           loadServerInBrowser() → `fincode-secure/server/dangerously-allow-browser`, in browsers only }
 
 /** @typedef {{ name: string, where: 'all' | 'server' | 'browser', run: (t: object) => Promise<void> }} Case */
 
@@ -451,6 +452,7 @@ export async function run(lib, env) {
     origin: env.origin,
     decrypt: env.decrypt,
     loadServer: env.loadServer,
+    loadServerInBrowser: env.loadServerInBrowser,
   }
   const results = []
   for (const c of CASE_LIST) {
