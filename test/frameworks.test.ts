@@ -6,8 +6,8 @@
 // - Next.js 16, App Router, Node runtime: one `next build` (Turbopack), the PIN
 //   change in Chromium against `next start` (client component with the hooks →
 //   Server Action → createFincodeClient → the sandbox, started by instrumentation.ts),
-//   and a client component importing `fincode-secure/server`, built with Turbopack
-//   and with webpack.
+//   and a client component importing `fincode-secure/server` (plus the sandbox at
+//   the top of instrumentation.ts), built with Turbopack and with webpack.
 // The apps' dependencies install on first use (~430 MB). Outside CI an install
 // that fails (no network) or a missing Chromium makes these tests NOT RUN
 // (skipped with the reason, never passed); with CI=true they fail instead.
@@ -270,11 +270,17 @@ describe('Next.js 16, App Router, Node runtime', () => {
       if (bundler === 'Turbopack') {
         expect(outcome).toBe('the build failed at the stray import')
         expect(result.output).toContain("Export createFincodeClient doesn't exist in target module")
+        expect(result.output).toContain('Did you mean to import serverOnly?')
+        // Turbopack also builds instrumentation.ts for the Edge runtime, where the sandbox is the Node-only stub.
+        expect(result.output).toMatch(/Export startSandbox doesn't exist in target module[\s\S]*dist\/sandbox\/edge\.js \[instrumentation-edge\]/)
+        expect(result.output).toContain('Did you mean to import nodeOnly?')
       } else {
         expect(outcome).toBe('the build passed and shipped no client')
         expect(result.output).toContain("Attempted import error: 'createFincodeClient' is not exported from 'fincode-secure/server'")
         // The page's chunk carries the stub, which throws ERR_TOKEN_IN_BROWSER when the page loads.
         expect(holding(join(stray, '.next', 'static'), 'ERR_TOKEN_IN_BROWSER').length).toBeGreaterThan(0)
+        // webpack builds no Edge instrumentation for an app without Edge code: Node gets the real sandbox.
+        expect(holding(join(stray, '.next', 'server'), 'ERR_RUNTIME_UNSUPPORTED')).toEqual([])
       }
     }, 8 * 60_000)
   }

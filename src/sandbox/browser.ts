@@ -5,8 +5,9 @@ import { FincodeSecureError } from '../errors.js'
 
 // One export, and none of the real names: esbuild treats a named import from a
 // module without exports as a warning ("will always be undefined"), from a module
-// with exports as an error ("No matching export"). The name says what this is.
-export const stubFor = 'fincode-secure/sandbox'
+// with exports as an error ("No matching export"). Its name is what Turbopack
+// suggests instead ("Did you mean to import …?"), so it says why.
+export const serverOnly = 'fincode-secure/sandbox is for server code only (ERR_TOKEN_IN_BROWSER)'
 
 throw new FincodeSecureError(
   'ERR_TOKEN_IN_BROWSER',
