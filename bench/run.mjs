@@ -3,7 +3,8 @@
 // real Chromium, every contender's output decrypted before its time counts,
 // then docs/benchmarks.md. Needs dist/ (the npm script builds it first).
 //
-// BENCH_ROUNDS, BENCH_WARMUP, BENCH_BATCH_MS override the round settings.
+// BENCH_ROUNDS, BENCH_WARMUP, BENCH_BATCH_MS override the round settings;
+// BENCH_APPS=0 leaves out the framework apps' builds (bench/app-cost.mjs, minutes).
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runChromium } from './chromium.mjs'
 import { rotationSection, runKeyRotation } from './key-rotation.mjs'
+import { measureAppCost } from './app-cost.mjs'
 import { report } from './report.mjs'
 import { verify } from './verify.mjs'
 
@@ -65,6 +67,14 @@ let verified = 0
 for (const run of runs) verified += await verify(run, pairs)
 const rotation = await runKeyRotation()
 
+const pending = {
+  react: 'The React entry (dist/react/index.js) was not built.',
+}
+const extra = {}
+// After the timings: the apps' builds load both cores for minutes.
+if (process.env.BENCH_APPS === '0') pending.appCost = 'BENCH_APPS=0 was set.'
+else extra.appCost = measureAppCost()
+
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown CPU'
 const meta = {
   date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -77,10 +87,7 @@ const meta = {
   seconds: Math.round((Date.now() - started) / 1000),
   verified,
 }
-const pending = {
-  react: 'The React entry (dist/react/index.js) was not built.',
-}
-const extra = { rotation: rotationSection(rotation) }
+extra.rotation = rotationSection(rotation)
 const react = runs.find((run) => run.react)?.react
 if (react) {
   const valid = react.typedLength === react.keystrokes && react.controlCommits === react.keystrokes
