@@ -1,4 +1,5 @@
-// fincode-secure/react: encrypted form fields for React 19. The core entry
+// fincode-secure/react: encrypted form fields for React 19, a thin adapter over
+// the framework-free forms controller (src/forms). The core entry
 // ('fincode-secure') never imports React; this entry imports the core.
 export { useEncryptedField } from './use-encrypted-field.js'
 export { useEncryptedFields } from './use-encrypted-fields.js'
@@ -10,7 +11,16 @@ export type {
   EncryptedInputProps,
   EncryptedSubmit,
   EncryptedValues,
+  FincodeFormError,
+  FormMessages,
   UseEncryptedFieldOptions,
   UseEncryptedFieldsOptions,
 } from './types.js'
-export { FincodeSecureError, isFincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
+export {
+  FincodeSecureError,
+  isFincodeSecureError,
+  type FincodeClientErrorCode,
+  type FincodeErrorCode,
+  type FincodeFormErrorCode,
+  type FincodeSecureErrorCode,
+} from '../errors.js'
