@@ -7,30 +7,29 @@ describe('bundle size', () => {
   let encryptOnly: Bundle
   let wholeCore: Bundle
   let react: Bundle
-  let coreForReact: Bundle
+  let oneHook: Bundle
 
   beforeAll(async () => {
     encryptOnly = await bundle(`export { encryptPayload } from 'fincode-secure'`)
     wholeCore = await bundle(`export * from 'fincode-secure'`)
     react = await bundle(`export * from 'fincode-secure/react'`, ['react', 'react-dom'])
-    // What the React entry takes from the core (and re-exports), bundled alone.
-    coreForReact = await bundle(`export { encryptPayload, importPublicKey, FincodeSecureError, isFincodeSecureError } from 'fincode-secure'`)
+    oneHook = await bundle(`export { useEncryptedField } from 'fincode-secure/react'`, ['react', 'react-dom'])
   })
 
   it('encryptPayload alone costs at most 2,048 bytes', () => {
     expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2048)
   })
 
-  // The issue's "fincode-secure/react, React excluded: at most 3,072 bytes" is read as
-  // the hooks' own cost on top of the core, which has its own budget above. With the
-  // core counted in as well the entry is ~4.1 KB: the second test keeps it from growing much.
-  it('the React hooks add at most 3,072 bytes to the core they use, React excluded', () => {
-    expect(react.gzipBytes - coreForReact.gzipBytes).toBeLessThanOrEqual(3072)
+  // Issue 11: what an app pays for one encrypted field, the forms controller and the core included,
+  // React excluded. Measured 5,102 when set; met by what the code does, not by how it is spelled.
+  it('import { useEncryptedField } from fincode-secure/react costs at most 5,120 bytes', () => {
+    expect(oneHook.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
+    expect(oneHook.gzipBytes).toBeLessThanOrEqual(5120)
   })
 
-  it('fincode-secure/react, core included and React excluded, stays within 4,352 bytes', () => {
-    expect(react.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
-    expect(react.gzipBytes).toBeLessThanOrEqual(4352)
+  it('the whole React entry stays within 5,632 bytes (a guard against growth)', () => {
+    expect(react.code).toMatch(/from\s*"react"/)
+    expect(react.gzipBytes).toBeLessThanOrEqual(5632)
   })
 
   it('the core pulls in neither React nor the java-default scheme', () => {

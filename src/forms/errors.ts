@@ -12,19 +12,13 @@ export function keyMissing(message: string): FincodeFormError {
   return new FincodeSecureError<FincodeFormErrorCode>('ERR_KEY_MISSING', message)
 }
 
-/** Anything thrown while encrypting, as a form error: the core throws only FincodeSecureErrors, a custom scheme may not. */
-export function asFormError(error: unknown): FincodeFormError {
-  if (error instanceof FincodeSecureError) return error as FincodeFormError
-  return new FincodeSecureError('ERR_ENCRYPTION_FAILED', 'Encryption failed; see cause.', { cause: error })
-}
-
 /**
  * Refuses a mistake in what an app passed (an option, a form), at once and
  * naming it, instead of failing later as a TypeError or silently. `got` shows a
  * string as it is (a name, never a typed value) and only the type of anything else.
  */
-export function checkOption(ok: boolean, what: string, got: unknown): void {
+export function checkOption(ok: boolean, where: string, option: string, expected: string, got: unknown): void {
   if (ok) return
   const shown = typeof got === 'string' ? `"${got}"` : describe(got)
-  throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `${what}, got ${shown}`)
+  throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `${where}: ${option} must be ${expected}, got ${shown}`)
 }

@@ -33,7 +33,8 @@ export interface FieldGroup {
 }
 
 export class FieldController {
-  options: FieldOptions
+  /** Set by configure(), before any event can use them. */
+  options!: FieldOptions
   input: HTMLInputElement | null = null
   /** The hidden input that carries the ciphertext in a native post, if there is one. */
   hidden: HTMLInputElement | null = null
@@ -51,16 +52,10 @@ export class FieldController {
   keyVersion = 0
   private keyError: FincodeFormError | null = null
   private keyLoading: Promise<FincodePublicKey> | null = null
-  /** The key and scheme last configured; `configured` is false until the first configure(). */
-  private configured = false
   private stopListening: (() => void) | null = null
 
-  constructor(
-    options: FieldOptions,
-    private readonly changed: () => void,
-  ) {
-    this.options = options
-  }
+  /** `changed` is called after each change of state, to render it. */
+  constructor(private readonly changed: () => void) {}
 
   get value(): string {
     return this.input?.value ?? ''
@@ -80,11 +75,10 @@ export class FieldController {
    * before any submit), and encrypts again a value that had been encrypted.
    */
   configure(options: FieldOptions): void {
-    const previous = this.options
+    const previous = this.options as FieldOptions | undefined
     this.options = options
     this.live = true
-    if (this.configured && options.publicKey === previous.publicKey && options.scheme === previous.scheme) return
-    this.configured = true
+    if (previous && options.publicKey === previous.publicKey && options.scheme === previous.scheme) return
     this.useKey(options.publicKey)
   }
 
@@ -180,10 +174,9 @@ export class FieldController {
     // A form reset (a reset button, or React's after an action) empties the input: its ciphertext goes.
     // An error shown stays until the next keystroke.
     input.ownerDocument.addEventListener('reset', (event) => event.target === input.form && this.show('', this.error), options)
-    const releaseForm = input.form ? guardForm(input.form) : null
+    if (input.form) guardForm(input.form)
     this.stopListening = () => {
       listening.abort()
-      releaseForm?.()
       allowName(input)
     }
   }

@@ -6,7 +6,7 @@
 // resolved, and a refused submission keeps what was typed.
 import { encryptPayload } from '../encrypt.js'
 import { FincodeSecureError } from '../errors.js'
-import { asFormError, type FincodeFormError } from './errors.js'
+import type { FincodeFormError } from './errors.js'
 import type { FieldController, FieldGroup } from './field.js'
 import { attachedFields } from './registry.js'
 import { runValidator } from './validate.js'
@@ -21,9 +21,12 @@ export const FINGERPRINT_NAME = 'fincodeKeyFingerprint'
 export function withFormFields(fields: FieldController[]): FieldController[] {
   const form = fields.find((field) => field.input?.form)?.input?.form
   if (!form) return fields
-  const all = [...fields]
-  for (const field of attachedFields) if (field.input?.form === form && !all.includes(field)) all.push(field)
-  return all
+  return [...fields, ...fieldsOf(form).filter((field) => !fields.includes(field))]
+}
+
+/** The attached encrypted fields of a form. */
+export function fieldsOf(form: HTMLFormElement): FieldController[] {
+  return [...attachedFields].filter((field) => field.input?.form === form)
 }
 
 function plaintextsByName(fields: FieldController[]): Record<string, string> {
@@ -79,7 +82,7 @@ async function encryptOne(field: FieldController, plaintext: string, keyVersion:
     return ciphertext
   } catch (thrown) {
     if (field.keyVersion !== keyVersion) return '' // made with a replaced key: done again by the caller
-    const error = asFormError(thrown)
+    const error = thrown as FincodeFormError // loadKey() and encryptPayload() throw only FincodeSecureErrors
     if (isCurrent()) field.show('', error)
     throw error
   }
@@ -199,7 +202,6 @@ function writeFingerprint(form: HTMLFormElement, fingerprint: string | undefined
     input = form.ownerDocument.createElement('input')
     input.type = 'hidden'
     input.name = FINGERPRINT_NAME
-    input.setAttribute('data-fincode-managed', '')
     form.append(input)
   }
   input.value = fingerprint

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState } from 'react'
+import { useLayoutEffect, useReducer, useState } from 'react'
 import type { FincodeFormError } from '../forms/errors.js'
 import type { EncryptedFieldStatus } from './types.js'
 
@@ -9,8 +9,8 @@ import type { EncryptedFieldStatus } from './types.js'
  * event can submit. React runs no effect on the server, so SSR imports no key.
  */
 export function useController<C>(create: (render: () => void) => C, configure: (controller: C) => void | (() => void)): C {
-  const [, setVersion] = useState(0)
-  const [controller] = useState(() => create(() => setVersion((version) => version + 1)))
+  const [, render] = useReducer((renders: number) => renders + 1, 0)
+  const [controller] = useState(() => create(render))
   useLayoutEffect(() => configure(controller))
   return controller
 }

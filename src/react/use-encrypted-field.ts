@@ -17,8 +17,8 @@ interface FieldBinding {
 /** The controller behind each field, by its `encrypt` function (stable for the field's life): for useEncryptedFields. */
 export const fieldsByEncrypt = new WeakMap<object, FieldController>()
 
-function createBinding(options: UseEncryptedFieldOptions, render: () => void): FieldBinding {
-  const field = new FieldController(options, render)
+function createBinding(render: () => void): FieldBinding {
+  const field = new FieldController(render)
   const encrypt = () => encryptFields([field], false).then((values) => values[field.options.name]!)
   fieldsByEncrypt.set(encrypt, field)
   return {
@@ -46,15 +46,12 @@ function createBinding(options: UseEncryptedFieldOptions, render: () => void): F
  */
 export function useEncryptedField(options: UseEncryptedFieldOptions): EncryptedField {
   checkFieldOptions(options)
-  const binding = useController(
-    (render) => createBinding(options, render),
-    ({ field }) => {
-      field.configure(options)
-      return () => {
-        field.live = false
-      }
-    },
-  )
+  const binding = useController(createBinding, ({ field }) => {
+    field.configure(options)
+    return () => {
+      field.live = false
+    }
+  })
   const { field } = binding
   const state = summary(field.error, field.encrypting, field.ciphertext !== '')
   return {

@@ -40,7 +40,7 @@ function checkFields(fields: readonly EncryptedField[]): void {
   for (const field of fields) {
     const known = fieldsByEncrypt.has(field?.encrypt)
     const unique = known && !names.includes(field.name)
-    checkOption(unique, 'useEncryptedFields: fields must be useEncryptedField() results with unique names', known ? field.name : field)
+    checkOption(unique, 'useEncryptedFields', 'fields', 'useEncryptedField() results with unique names', known ? field.name : field)
     names.push(field.name)
   }
 }
