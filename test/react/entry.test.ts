@@ -44,3 +44,8 @@ test('package.json: ./react export, React 19 as an optional peer, no runtime dep
   expect(pkg.peerDependenciesMeta).toEqual({ react: { optional: true } })
   expect(pkg.dependencies).toBeUndefined()
 })
+
+test("the React entry's public types reference react, never react-dom", () => {
+  const { files } = importGraph('src/react/index.ts')
+  for (const file of files) expect(readFileSync(join(root, file), 'utf8'), file).not.toMatch(/['"]react-dom/)
+})
