@@ -7,7 +7,6 @@ import { importPublicKey, type FincodePublicKey, type PublicKeyInput } from '../
 import type { EncryptionScheme } from '../scheme.js'
 import { keyMissing, valueInvalid, type FincodeFormError } from './errors.js'
 import { withDefaults, type FormMessages } from './messages.js'
-import { guardForm } from './form-guard.js'
 import { attachedFields } from './registry.js'
 import { encryptFields } from './submit.js'
 import { runValidator } from './validate.js'
@@ -158,8 +157,7 @@ export class FieldController {
 
   /**
    * Takes the visible input: it loses its name, for good (see keepNameless),
-   * every edit makes the ciphertext and any error stale, and its form refuses a
-   * submission before anything else sees it (see guardForm).
+   * and every edit makes the ciphertext and any error stale.
    */
   attach(input: HTMLInputElement): void {
     if (this.input === input) return
@@ -174,7 +172,6 @@ export class FieldController {
     // A form reset (a reset button, or React's after an action) empties the input: its ciphertext goes.
     // An error shown stays until the next keystroke.
     input.ownerDocument.addEventListener('reset', (event) => event.target === input.form && this.show('', this.error), options)
-    if (input.form) guardForm(input.form)
     this.stopListening = () => {
       listening.abort()
       allowName(input)

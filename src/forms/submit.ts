@@ -222,7 +222,7 @@ export function holdNativeSubmit(event: SubmitEvent, fields: FieldController[]):
     return
   }
   event.preventDefault() // the hidden inputs do not hold this value's ciphertext yet
-  if (state.phase === 'holding' || wasRefused(event)) return // a second click while encrypting is absorbed, not queued
+  if (state.phase === 'holding') return // a second click while encrypting is absorbed, not queued
   state.phase = 'holding'
   const submitter = event.submitter as HTMLButtonElement | HTMLInputElement | null
   // requestSubmit() dispatches our submit event synchronously; the listeners that let it through mark it `sent`.

@@ -29,6 +29,7 @@ export function submitHandlers(seed: () => FieldController[], reset: () => void)
   const fields = () => withFormFields(seed())
   return {
     onSubmit(event) {
+      if (wasRefused(event.nativeEvent)) return // canceled as the form saw it: the reason is on the fields
       void holdNativeSubmit(event.nativeEvent as SubmitEvent, fields())
     },
     handleSubmit: (fn) => async (event) => {

@@ -1,4 +1,5 @@
 import { FieldController } from '../forms/field.js'
+import { guardForm } from '../forms/form-guard.js'
 import { encryptFields } from '../forms/submit.js'
 import { checkFieldOptions } from './option-checks.js'
 import { submitHandlers } from './submit-handlers.js'
@@ -26,6 +27,7 @@ function createBinding(render: () => void): FieldBinding {
     inputRef(input) {
       if (!input) return
       field.attach(input)
+      if (input.form) guardForm(input.form)
       return () => field.detach()
     },
     hiddenRef(hidden) {
