@@ -8,12 +8,14 @@ describe('bundle size', () => {
   let wholeCore: Bundle
   let react: Bundle
   let oneHook: Bundle
+  let dom: Bundle
 
   beforeAll(async () => {
     encryptOnly = await bundle(`export { encryptPayload } from 'fincode-secure'`)
     wholeCore = await bundle(`export * from 'fincode-secure'`)
     react = await bundle(`export * from 'fincode-secure/react'`, ['react', 'react-dom'])
     oneHook = await bundle(`export { useEncryptedField } from 'fincode-secure/react'`, ['react', 'react-dom'])
+    dom = await bundle(`export { encryptForm } from 'fincode-secure/dom'`)
   })
 
   it('encryptPayload alone costs at most 2,048 bytes', () => {
@@ -30,6 +32,14 @@ describe('bundle size', () => {
   it('the whole React entry stays within 5,632 bytes (a guard against growth)', () => {
     expect(react.code).toMatch(/from\s*"react"/)
     expect(react.gzipBytes).toBeLessThanOrEqual(5632)
+  })
+
+  // Issue 14 asks for at most 4,096 bytes. NOT MET yet: the core alone is ~2,040 and the forms
+  // controller with the DOM binding ~2,800 (measured 4,842 in all). This guard keeps it from
+  // growing until the gap is closed (see the forms helper's report); it is not the issue's budget.
+  it('import { encryptForm } from fincode-secure/dom stays within 4,864 bytes (issue budget 4,096: not met)', () => {
+    expect(dom.code).not.toMatch(/react/i)
+    expect(dom.gzipBytes).toBeLessThanOrEqual(4864)
   })
 
   it('the core pulls in neither React nor the java-default scheme', () => {

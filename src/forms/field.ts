@@ -139,13 +139,14 @@ export class FieldController {
     return null
   }
 
-  /** Shows a new state: the hidden input gets the ciphertext at once (for a requestSubmit() in this tick). */
+  /** Shows a new state: the hidden input gets the ciphertext at once (for a requestSubmit() in this tick), the input aria-invalid. */
   show(ciphertext: string, error: FincodeFormError | null = null, encrypting = false): void {
+    // aria-invalid is written only when an error comes or goes, so a framework's own value stays otherwise.
+    if ((error === null) !== (this.error === null)) this.input?.setAttribute('aria-invalid', String(error !== null))
     this.ciphertext = ciphertext
     this.error = error
     this.encrypting = encrypting
     if (this.hidden) this.hidden.value = ciphertext
-    this.input?.setAttribute('aria-invalid', String(error !== null))
     this.changed()
   }
 

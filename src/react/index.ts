@@ -1,6 +1,7 @@
 // fincode-secure/react: encrypted form fields for React 19, a thin adapter over
 // the framework-free forms controller (src/forms). The core entry
 // ('fincode-secure') never imports React; this entry imports the core.
+export { EncryptedInput, type EncryptedInputComponentProps } from './encrypted-input.js'
 export { useEncryptedField } from './use-encrypted-field.js'
 export { useEncryptedFields } from './use-encrypted-fields.js'
 export type {
