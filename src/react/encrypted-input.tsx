@@ -20,7 +20,7 @@ export interface EncryptedInputComponentProps {
   hiddenInput?: boolean
   classNames?: Partial<Record<'root' | 'label' | 'input' | 'hint' | 'error', string>>
   /** Any other attribute for the visible input: `maxLength`, `autoFocus`, `onBlur`, `data-*`… */
-  inputProps?: ExtraInputAttributes
+  inputProps?: ExtraInputAttributes & { [data: `data-${string}`]: string | undefined }
 }
 
 /**
