@@ -137,6 +137,45 @@ export function defineBehaviourTests(environment: KeyEnvironment): void {
       expect(errors).not.toHaveBeenCalled()
     })
 
+    test('action(fn) with an async function of the app: the input keeps the PIN while fn runs and is emptied once it resolved', async () => {
+      const saving = gate()
+      const during: string[] = []
+      const view = render(
+        <TwoPins
+          mode="action"
+          publicKey={keys.publicKey}
+          onAction={async () => {
+            during.push((view.getByLabelText('new') as HTMLInputElement).value)
+            await saving.promise
+          }}
+        />,
+      )
+      const next = view.getByLabelText('new') as HTMLInputElement
+      typeInto(next, '482913')
+      await act(async () => view.getByRole('button').click())
+      await waitFor(() => expect(during).toEqual(['482913']))
+      await pause(100)
+      expect(next.value).toBe('482913')
+      saving.open()
+      await waitFor(() => expect(next.value).toBe(''))
+    })
+
+    test('handleSubmit(fn): when fn throws, nothing is emptied and the exception reaches the caller', async () => {
+      let submit: (() => Promise<void>) | undefined
+      function Failing() {
+        const pin = useEncryptedField({ publicKey: keys.publicKey, name: 'pin' })
+        submit = pin.handleSubmit(async () => {
+          throw new Error('the server is down')
+        })
+        return <input {...pin.inputProps} aria-label="pin" />
+      }
+      const view = render(<Failing />)
+      const input = view.getByLabelText('pin') as HTMLInputElement
+      typeInto(input, '482913')
+      await act(() => expect(submit!()).rejects.toThrow('the server is down'))
+      expect(input.value).toBe('482913')
+    })
+
     test('handleSubmit(fn): the inputs keep the PINs while fn runs and are emptied once it resolved', async () => {
       const saving = gate()
       const view = render(<TwoPins mode="handler" publicKey={keys.publicKey} onValues={() => saving.promise} />)
