@@ -5,7 +5,9 @@ export function encrypted(form: HTMLFormElement, options: EncryptFormOptions) {
   const handle = encryptForm(form, options)
   return {
     // A key that loads after the form is shown, or a rotated key, arrives here.
-    update: (next: EncryptFormOptions) => handle.setPublicKey(typeof next.publicKey === 'function' ? null : next.publicKey),
+    update(next: EncryptFormOptions) {
+      if (typeof next.publicKey !== 'function') handle.setPublicKey(next.publicKey)
+    },
     destroy: () => handle.destroy(),
   }
 }
