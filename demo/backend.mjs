@@ -3,7 +3,7 @@
 // sandbox's services with fincode-secure/server. The Settings pages stand in
 // for FinCode's dashboard, so their routes are passed through to the sandbox's
 // dashboard endpoints.
-import { createFincodeClient, isFincodeApiError, isFincodeSecureError } from 'fincode-secure/server'
+import { createFincodeClient, createPublicKeyHandler, isFincodeApiError, isFincodeSecureError, keyRotatedAnswer, readEncryptedFields } from 'fincode-secure/server'
 import { isLoopbackHost } from './src/loopback.mjs'
 
 /** The label of the token this server creates for itself at start. */
@@ -12,7 +12,7 @@ export const BACKEND_TOKEN_LABEL = 'demo backend'
 const EXPIRY_LABELS = { '24h': '24 hours', '1m': '1 month', '3m': '3 months', '6m': '6 months', '12m': '1 year' }
 
 /** The change-PIN fields as the page names them → where the sandbox expects them. */
-const PIN_FIELDS = ['userPin', 'transactionPin', 'confirmation.transactionPin']
+const PIN_FIELDS = { userPin: 'userPin', transactionPin: 'transactionPin', 'confirmation.transactionPin': 'confirmation.transactionPin' }
 
 class Problem extends Error {
   constructor(status, code, message, detail) {
@@ -35,6 +35,13 @@ export async function createDemoBackend(sandbox, info) {
     if (t.label === BACKEND_TOKEN_LABEL && t.status === 'active') await sandbox.invalidateToken(t.id)
   }
   let backendToken = await sandbox.createToken(BACKEND_TOKEN_LABEL, '1m')
+  /**
+   * The organisation's current key, read from the sandbox on every call: the key
+   * endpoint, readEncryptedFields and the stale-key check all see a rotation at once
+   * (a real server reads FINCODE_PUBLIC_KEY or its secret store here).
+   */
+  const currentKey = async () => (await dashboard('GET', '/encryption-keys/current')).publicKey
+  const keyHandler = createPublicKeyHandler(currentKey)
   const renewToken = async () => {
     backendToken = await sandbox.createToken(BACKEND_TOKEN_LABEL, '1m')
   }
@@ -48,7 +55,7 @@ export async function createDemoBackend(sandbox, info) {
       baseUrl: sandbox.apiUrl,
       // A function, so a renewed token is used without rebuilding anything.
       token: () => backendToken.token,
-      publicKey: async () => (await dashboard('GET', '/encryption-keys/current')).publicKey,
+      publicKey: currentKey,
       uuid: 'fincode-secure-demo',
       // The browser already encrypted every sensitive field: send the body as it is.
       fields: [],
@@ -90,8 +97,6 @@ export async function createDemoBackend(sandbox, info) {
 
   // ---- routes ------------------------------------------------------------------
   const routes = {
-    'GET /key': async () => keyView(await dashboard('GET', '/encryption-keys/current')),
-
     'POST /key/rotate': async () => {
       const { current, retired } = await dashboard('POST', '/encryption-keys/rotate', {})
       return { ...keyView(current), previousFingerprint: retired.fingerprint }
@@ -142,40 +147,60 @@ export async function createDemoBackend(sandbox, info) {
       return { invalidated: invalidated.id, note }
     },
 
+    // The form's submission: the page's ciphertexts and the fingerprint of the key it used. A key
+    // rotated since the page encrypted gets the rotated-key answer (409), from which the form recovers
+    // by itself: the new key, the inputs encrypted again, a second request. Each answer carries the
+    // attempt (what reached the sandbox, if anything) for the page's wire view.
     'POST /change-pin': async (body) => {
-      const fields = body?.fields
-      if (!fields || typeof fields !== 'object' || PIN_FIELDS.some((name) => typeof fields[name] !== 'string')) {
-        throw new Problem(400, 'ERR_DEMO_REQUEST', `fields must hold the ciphertexts ${PIN_FIELDS.join(', ')}.`)
+      const read = await readEncryptedFields(body ?? {}, { fields: PIN_FIELDS, publicKey: currentKey }).catch(badRequest)
+      if (!read.ok) {
+        const current = read.answer.error.fingerprint ?? null
+        const attempt = { ok: false, wire: null, status: 409, keyFingerprint: body.fincodeKeyFingerprint, currentKeyFingerprint: current, response: null, verdicts: [] }
+        return new Answer(409, { ...read.answer, attempt })
       }
-      const request = {
-        userPin: fields.userPin,
-        transactionPin: fields.transactionPin,
-        confirmation: { transactionPin: fields['confirmation.transactionPin'] },
-      }
-      let wire = null
-      const client = servicesClient((outgoing) => {
-        const headers = { ...outgoing.headers }
-        delete headers['X-Auth-Token'] // "[redacted]" already; the page just says who holds it
-        wire = { method: outgoing.method, url: outgoing.url, headers, body: outgoing.body === undefined ? null : JSON.parse(outgoing.body) }
-      })
-      try {
-        const answer = await client.post('/services/change-pin', request)
-        return { ok: true, wire, status: 200, response: answer, verdicts: answer?.fields ?? [] }
-      } catch (error) {
-        if (isFincodeApiError(error)) {
-          return {
-            ok: false,
-            wire,
-            status: error.status,
-            response: error.body,
-            verdicts: error.body?.error?.fields ?? [],
-            error: { code: error.code, message: error.message, serverCode: error.serverCode, serverMessage: error.body?.error?.message },
-          }
-        }
-        if (isFincodeSecureError(error)) return { ok: false, wire, status: null, response: null, verdicts: [], error: { code: error.code, message: error.message } }
-        throw error
-      }
+      const { attempt, failure } = await forwardPin(read.body, read.fingerprint)
+      // The key was rotated between the check above and the sandbox's answer (or this server's key is stale).
+      const answer = failure && (await keyRotatedAnswer(failure, { fingerprint: read.fingerprint, publicKey: currentKey }))
+      return answer ? new Answer(409, { ...answer, attempt }) : attempt
     },
+
+    // "Replay the previous ciphertext": sent to the sandbox as it was, without the fingerprint check,
+    // to show what FinCode itself answers to ciphertexts made with a retired key.
+    'POST /change-pin/replay': async (body) => {
+      const fields = body ?? {}
+      if (Object.keys(PIN_FIELDS).some((name) => typeof fields[name] !== 'string')) {
+        throw new Problem(400, 'ERR_DEMO_REQUEST', `Send the ciphertexts ${Object.keys(PIN_FIELDS).join(', ')}.`)
+      }
+      const request = { userPin: fields.userPin, transactionPin: fields.transactionPin, confirmation: { transactionPin: fields['confirmation.transactionPin'] } }
+      return (await forwardPin(request, fields.fincodeKeyFingerprint ?? null)).attempt
+    },
+  }
+
+  /**
+   * One send to the sandbox's change-pin service: what crossed the wire (token left out) and the
+   * sandbox's answer, plus the client's error when it failed. The body already holds the page's
+   * ciphertexts: `fields: []` encrypts nothing.
+   */
+  async function forwardPin(request, keyFingerprint) {
+    let wire = null
+    const client = servicesClient((outgoing) => {
+      const headers = { ...outgoing.headers }
+      delete headers['X-Auth-Token'] // "[redacted]" already; the page just says who holds it
+      wire = { method: outgoing.method, url: outgoing.url, headers, body: outgoing.body === undefined ? null : JSON.parse(outgoing.body) }
+    })
+    try {
+      const answer = await client.post('/services/change-pin', request, { fields: [] })
+      return { attempt: { ok: true, wire, status: 200, keyFingerprint, response: answer, verdicts: answer?.fields ?? [] } }
+    } catch (failure) {
+      if (isFincodeApiError(failure)) {
+        const error = { code: failure.code, message: failure.message, serverCode: failure.serverCode, serverMessage: failure.body?.error?.message }
+        return { failure, attempt: { ok: false, wire, status: failure.status, keyFingerprint, response: failure.body, verdicts: failure.body?.error?.fields ?? [], error } }
+      }
+      if (isFincodeSecureError(failure)) {
+        return { failure, attempt: { ok: false, wire, status: null, keyFingerprint, response: null, verdicts: [], error: { code: failure.code, message: failure.message } } }
+      }
+      throw failure
+    }
   }
 
   /** Connect middleware for /demo-api/*. */
@@ -191,6 +216,8 @@ export async function createDemoBackend(sandbox, info) {
     }
     const path = url.pathname.slice('/demo-api'.length)
     const method = req.method ?? 'GET'
+    // The key endpoint, as a Next.js route handler or a Worker would serve it: a fetch Request in, a Response out.
+    if (path === '/key') return respondWith(res, await keyHandler(new Request(new URL(url.pathname, `http://${req.headers.host}`), { method, headers: requestHeaders(req) })).catch(keyFailed))
     let handler
     let param
     for (const [route, fn] of Object.entries(routes)) {
@@ -207,7 +234,9 @@ export async function createDemoBackend(sandbox, info) {
       if (!handler) throw new Problem(404, 'ERR_DEMO_NOT_FOUND', `No demo route ${method} ${path}.`)
       if (method !== 'GET') checkSameOrigin(req)
       const body = method === 'POST' ? await readJson(req) : undefined
-      send(res, 200, await handler(body, param))
+      const answer = await handler(body, param)
+      if (answer instanceof Answer) send(res, answer.status, answer.body)
+      else send(res, 200, answer)
     } catch (error) {
       if (error instanceof Problem) return send(res, error.status, { error: { code: error.code, message: error.message, detail: error.detail } })
       // Never echo an unexpected error's text to the page: it could hold anything.
@@ -217,6 +246,38 @@ export async function createDemoBackend(sandbox, info) {
   }
 
   return { middleware }
+}
+
+/** A route's answer with a status other than 200 (the rotated-key answer's 409). */
+class Answer {
+  constructor(status, body) {
+    this.status = status
+    this.body = body
+  }
+}
+
+/** readEncryptedFields refuses a missing field or a value that is not a ciphertext (it never echoes the value). */
+function badRequest(error) {
+  if (isFincodeSecureError(error) && error.code === 'ERR_PAYLOAD_INVALID') throw new Problem(400, error.code, error.message)
+  throw error
+}
+
+/** The key endpoint could not read the sandbox's key: the page's key source reports the status (ERR_KEY_MISSING). */
+function keyFailed(error) {
+  console.error('demo backend: GET /key failed:', error instanceof Error ? error.message : error)
+  return Response.json({ error: { code: 'ERR_DEMO_BACKEND', message: 'The demo backend could not read the key; see its terminal.' } }, { status: 502 })
+}
+
+function requestHeaders(req) {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value)
+  return headers
+}
+
+/** Writes a fetch Response to Node's response: the few lines any Node http or Express server needs. */
+async function respondWith(res, response) {
+  res.writeHead(response.status, Object.fromEntries(response.headers))
+  res.end(Buffer.from(await response.arrayBuffer()))
 }
 
 /**

@@ -1,9 +1,11 @@
 import { useEffect, useRef, useSyncExternalStore, type ReactNode } from 'react'
+import { FincodeKeyProvider } from 'fincode-secure/react'
 import { CryptoNotice } from './components/CryptoNotice.js'
-import { OrgKeyProvider } from './orgKey.js'
+import { isLoopbackHost } from './loopback.mjs'
 import { ApiTokensPage } from './pages/ApiTokens.js'
 import { ChangePinPage } from './pages/ChangePin.js'
 import { EncryptionKeysPage } from './pages/EncryptionKeys.js'
+import { SAMPLE_PUBLIC_KEY } from './sampleKey.js'
 
 interface Route {
   hash: string
@@ -18,6 +20,17 @@ const ROUTES: Route[] = [
   { hash: '#/settings/tokens', title: 'API Tokens', section: 'Settings → API Connections', render: () => <ApiTokensPage /> },
   { hash: '#/pin', title: 'Change transaction PIN', section: 'Account', render: () => <ChangePinPage /> },
 ]
+
+/**
+ * Every page reads the organisation's key from the demo's key endpoint (createPublicKeyHandler in
+ * demo/backend.mjs). The demo's API answers loopback host names only (DNS rebinding), so on any other
+ * name the forms get a sample key instead: on plain http there the library refuses it with its own
+ * error (ERR_WEBCRYPTO_UNAVAILABLE), which CryptoNotice shows before anything is typed.
+ */
+function KeyProvider({ children }: { children: ReactNode }) {
+  if (isLoopbackHost(location.hostname)) return <FincodeKeyProvider url="/demo-api/key">{children}</FincodeKeyProvider>
+  return <FincodeKeyProvider load={() => SAMPLE_PUBLIC_KEY}>{children}</FincodeKeyProvider>
+}
 
 const subscribe = (onChange: () => void) => {
   addEventListener('hashchange', onChange)
@@ -40,7 +53,7 @@ export function App() {
   }, [route])
 
   return (
-    <OrgKeyProvider>
+    <KeyProvider>
       <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), heading.current?.focus())}>
         Skip to content
       </a>
@@ -74,7 +87,7 @@ export function App() {
           {route.render()}
         </main>
       </div>
-    </OrgKeyProvider>
+    </KeyProvider>
   )
 }
 

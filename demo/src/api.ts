@@ -95,10 +95,17 @@ export interface FieldVerdict {
   retiredAt?: string
 }
 
+/** One send of the PIN form to the demo's server, and what the server did with it. */
 export interface PinResult {
   ok: boolean
+  /** What the demo's server sent to the sandbox; null when it answered the page itself (a rotated key, seen before sending). */
   wire: WireRequest | null
+  /** The sandbox's status, or 409 when the demo's server refused the ciphertexts itself. */
   status: number | null
+  /** The key the page encrypted with (the fincodeKeyFingerprint it sent). */
+  keyFingerprint: string | null
+  /** When the demo's server refused the ciphertexts itself: the key that is current now. */
+  currentKeyFingerprint?: string | null
   /** The sandbox's answer body, as received. */
   response: unknown
   verdicts: FieldVerdict[]
@@ -107,7 +114,6 @@ export interface PinResult {
 }
 
 export const api = {
-  key: () => call<OrganisationKey>('GET', '/key'),
   rotateKey: () => call<OrganisationKey & { previousFingerprint: string }>('POST', '/key/rotate'),
   sandbox: () => call<{ cashier: { email: string }; expiries: ExpiryOption[] }>('GET', '/sandbox'),
   tokens: () => call<{ tokens: TokenSummary[] }>('GET', '/tokens'),
@@ -117,7 +123,13 @@ export const api = {
   rotateToken: (id: string, body: { expiry: string; email: string; [encrypted: string]: string }) =>
     call<TokenSummary & { token?: string; note?: string }>('POST', `/tokens/${encodeURIComponent(id)}/rotate`, body),
   invalidateToken: (id: string) => call<{ invalidated: string; note?: string }>('DELETE', `/tokens/${encodeURIComponent(id)}`),
-  /** Sends ciphertexts only; `keyFingerprint` says which key the page used. */
-  changePin: (body: { fields: Record<string, string>; keyFingerprint: string | null }) =>
-    call<PinResult>('POST', '/change-pin', body),
+  /**
+   * The PIN form's submission: ciphertexts only, with `fincodeKeyFingerprint`. The Response as it
+   * came: a 409 is the rotated-key answer, which the form reads to recover by itself; every answer
+   * carries the attempt (a PinResult) for the wire view.
+   */
+  changePin: (values: Record<string, string>) =>
+    fetch('/demo-api/change-pin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) }),
+  /** The same ciphertexts again, as they were, straight to the sandbox (no fingerprint check): what FinCode answers to a retired key. */
+  replayPin: (values: Record<string, string>) => call<PinResult>('POST', '/change-pin/replay', values),
 }

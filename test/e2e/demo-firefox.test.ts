@@ -5,11 +5,13 @@ import { join } from 'node:path'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { browserAvailable, FIREFOX_ESR, missingFile } from '../helpers/browsers.js'
+import { rotateOverHttp, rotateWithCli, sandboxPinProbe } from '../helpers/demo-rotation.js'
 import { startDemo, type RunningDemo } from '../helpers/demo-server.js'
+import { holdsSecret } from '../helpers/secret-search.js'
 
 const run = browserAvailable('Firefox ESR', missingFile(FIREFOX_ESR, 'firefox-esr'))
 
-describe.skipIf(!run)('the demo in Firefox ESR', () => {
+describe.skipIf(!run)('the demo in Firefox ESR', { timeout: 60_000 }, () => {
   let demo: RunningDemo
   let browser: Browser | undefined
   let profile: string
@@ -32,12 +34,18 @@ describe.skipIf(!run)('the demo in Firefox ESR', () => {
     await page.setViewport({ width: 1280, height: 900 })
     page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`))
     page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`))
-    // Puppeteer's BiDi requests have no postData(): record the page's own fetch bodies instead.
+    // Puppeteer's BiDi requests have no postData(): record the page's own fetch calls instead (the demo
+    // sends everything with fetch): each URL, and each body the demo's API got.
     await page.evaluateOnNewDocument(() => {
-      const sentBodies: string[] = ((window as unknown as { __sent: string[] }).__sent = [])
+      const w = window as unknown as { __sent: string[]; __requests: { url: string; body: string }[] }
+      const sentBodies: string[] = (w.__sent = [])
+      const requests = (w.__requests = [] as { url: string; body: string }[])
       const original = window.fetch.bind(window)
       window.fetch = (input, init) => {
-        if (String(input).includes('/demo-api/') && typeof init?.body === 'string') sentBodies.push(init.body)
+        const url = input instanceof Request ? input.url : String(input)
+        const body = typeof init?.body === 'string' ? init.body : ''
+        requests.push({ url, body })
+        if (url.includes('/demo-api/') && body) sentBodies.push(body)
         return original(input, init)
       }
     })
@@ -72,13 +80,91 @@ describe.skipIf(!run)('the demo in Firefox ESR', () => {
       ['confirmation.transactionPin', 'yes', 'RSA-OAEP-256', `${fingerprint.slice(0, 12)}…`],
     ])
     const sent = await page.evaluate(() => (window as unknown as { __sent: string[] }).__sent)
-    const body = JSON.parse(sent.filter((b) => b.includes('"fields"')).at(-1)!)
-    for (const value of Object.values(body.fields as Record<string, string>)) expect(value).toMatch(/^[A-Za-z0-9+/]{342}==$/)
+    const { fincodeKeyFingerprint, ...fields } = JSON.parse(sent.filter((b) => b.includes('fincodeKeyFingerprint')).at(-1)!)
+    expect(fincodeKeyFingerprint).toBe(fingerprint)
+    for (const value of Object.values(fields as Record<string, string>)) expect(value).toMatch(/^[A-Za-z0-9+/]{342}==$/)
     expect(await page.$eval('[data-field="userPin"]', (el) => (el as HTMLInputElement).value)).toBe('')
     expect(await page.$eval('main', (el) => el.textContent)).not.toContain('8642')
 
     mkdirSync('test-results/screenshots', { recursive: true })
     await page.screenshot({ path: 'test-results/screenshots/firefox-pin-verdict.png', fullPage: true })
     expect(problems).toEqual([])
+  })
+  describe('a key rotated out of band while the form is filled: the submission recovers by itself', () => {
+    let pin = '8642' // the PIN after the test above
+    let pinIs: (candidate: string) => Promise<boolean>
+    const formKey = () => page.$eval('[data-testid="form-fingerprint"]', (el) => el.textContent!)
+
+    beforeAll(async () => {
+      pinIs = await sandboxPinProbe(demo.sandboxApi)
+    })
+
+    async function fillForm(next: string) {
+      await page.goto(`${demo.url}#/pin`)
+      await page.reload()
+      await page.waitForFunction(() => /^[0-9a-f]{64}$/.test(document.querySelector('[data-testid="form-fingerprint"]')?.textContent ?? ''))
+      await page.type('[data-field="userPin"]', pin)
+      await page.type('[data-field="transactionPin"]', next)
+      await page.type('[data-field="confirmation.transactionPin"]', next)
+      await page.focus('[data-field="userPin"]') // leaving a field encrypts it
+      await page.waitForFunction(() => [...document.querySelectorAll('.enc-state')].every((s) => s.textContent!.startsWith('Encrypted with key')))
+      return formKey()
+    }
+
+    async function submitAndCheck(next: string, oldKey: string, newKey: string) {
+      const requestCount = () => page.evaluate(() => (window as unknown as { __requests: unknown[] }).__requests.length)
+      const before = await requestCount()
+      await page.click('button[type="submit"]')
+      await page.waitForFunction(() => document.querySelector('#outcome-title')?.textContent?.includes('The sandbox changed the PIN'))
+      const requests = (await page.evaluate(() => (window as unknown as { __requests: { url: string; body: string }[] }).__requests)).slice(before)
+
+      const submissions = requests.filter((r) => r.url.endsWith('/demo-api/change-pin')).map((r) => JSON.parse(r.body) as Record<string, string>)
+      expect(submissions.map((b) => b.fincodeKeyFingerprint)).toEqual([oldKey, newKey])
+      for (const body of submissions) {
+        for (const name of ['userPin', 'transactionPin', 'confirmation.transactionPin']) expect(body[name]).toMatch(/^[A-Za-z0-9+/]{342}==$/)
+      }
+      for (const { url, body } of requests) {
+        const values = body ? Object.entries(JSON.parse(body) as Record<string, unknown>).filter(([name]) => name !== 'fincodeKeyFingerprint').map(([, v]) => String(v)) : []
+        for (const secret of [pin, next]) {
+          expect(url).not.toContain(secret)
+          for (const value of values) expect(holdsSecret(value, secret), value).toBe(false)
+        }
+      }
+
+      expect(await formKey()).toBe(newKey)
+      const retry = await page.$eval('[data-testid="pin-retry"]', (el) => el.textContent!)
+      expect(retry).toContain(`key ${oldKey.slice(0, 12)}… was refused`)
+      expect(retry).toContain(`again with key ${newKey.slice(0, 12)}…`)
+      const attempts = await page.$$eval('[data-testid="wire-attempt"]', (items) => items.map((li) => li.textContent!))
+      expect(attempts).toHaveLength(2)
+      expect(attempts[0]).toContain('409 KEY_ROTATED')
+      expect(attempts[1]).toContain(`POST ${demo.sandboxApi}/services/change-pin → 200`)
+      expect(await page.$$eval('[data-field]', (inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual(['', '', ''])
+
+      expect(await pinIs(next)).toBe(true)
+      expect(await pinIs(pin)).toBe(false)
+      pin = next
+      // The refused first send (409) may be logged by the browser; any other console error fails the test.
+      expect(problems.filter((problem) => !problem.includes('409'))).toEqual([])
+    }
+
+    test('rotated through the sandbox’s HTTP API, submitted at once', async () => {
+      const oldKey = await fillForm('602817')
+      await submitAndCheck('602817', oldKey, await rotateOverHttp(demo.sandboxApi))
+    })
+
+    test('rotated with `fincode-secure sandbox rotate`, submitted 5 s later', async () => {
+      const oldKey = await fillForm('948136')
+      const { fingerprint } = await rotateWithCli(demo.dataDir)
+      await new Promise((resolve) => setTimeout(resolve, 5_000))
+      await submitAndCheck('948136', oldKey, fingerprint)
+    })
+
+    test('two rotations in a row: the retry uses the newest key', async () => {
+      const oldKey = await fillForm('375029')
+      await rotateOverHttp(demo.sandboxApi)
+      const { fingerprint: newest } = await rotateWithCli(demo.dataDir)
+      await submitAndCheck('375029', oldKey, newest)
+    })
   })
 })

@@ -1,10 +1,11 @@
+import { useFincodeKey } from 'fincode-secure/react'
 import { useState } from 'react'
-import { useOrgKey } from '../orgKey.js'
+import { api } from '../api.js'
 import { ConfirmDialog } from './ConfirmDialog.js'
 
 /** "Rotate key" with a confirmation that says what rotation breaks. Used on the Keys page and next to the PIN form. */
 export function RotateKeyButton({ onRotated, label = 'Rotate key…' }: { onRotated?: (previous: string, next: string) => void; label?: string }) {
-  const { key, rotate } = useOrgKey()
+  const key = useFincodeKey()
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -13,7 +14,9 @@ export function RotateKeyButton({ onRotated, label = 'Rotate key…' }: { onRota
     setBusy(true)
     setError(null)
     try {
-      const { previousFingerprint, fingerprint } = await rotate()
+      const { previousFingerprint, fingerprint } = await api.rotateKey()
+      // Every form on the page takes the new key from the provider and encrypts what it holds again.
+      await key.refresh()
       setOpen(false)
       onRotated?.(previousFingerprint, fingerprint)
     } catch (e) {
@@ -25,7 +28,7 @@ export function RotateKeyButton({ onRotated, label = 'Rotate key…' }: { onRota
 
   return (
     <>
-      <button type="button" className="button danger" onClick={() => setOpen(true)} disabled={!key}>
+      <button type="button" className="button danger" onClick={() => setOpen(true)} disabled={!key.publicKey}>
         {label}
       </button>
       <ConfirmDialog
@@ -40,7 +43,7 @@ export function RotateKeyButton({ onRotated, label = 'Rotate key…' }: { onRota
           A new key pair is created and <strong>the current key stops working at once</strong>. Every payload encrypted with it
           — by open forms, other tabs or servers that cached it — will be refused until they fetch the new key.
         </p>
-        {key && (
+        {key.fingerprint && (
           <p className="hint">
             Current key: <span className="mono break">{key.fingerprint}</span>
           </p>

@@ -43,40 +43,84 @@ export function VerdictTable({ verdicts }: { verdicts: FieldVerdict[] }) {
   )
 }
 
-/** What crossed the wire between the demo's backend and the sandbox, token left out. */
-export function WireView({ result, keyFingerprint }: { result: PinResult; keyFingerprint: string | null }) {
-  const { wire } = result
+/**
+ * What crossed the wire between the demo's backend and the sandbox, token left out: one entry per
+ * send of the submission — two when the key was rotated while the form was open.
+ */
+export function WireView({ attempts }: { attempts: PinResult[] }) {
   return (
     <section className="wire" aria-labelledby="wire-title">
       <h3 id="wire-title">What crossed the wire</h3>
-      {wire ? (
-        <>
-          <p className="mono">
-            {wire.method} {wire.url}
-          </p>
-          <dl className="facts">
-            <div className="fact">
-              <dt>Encrypted with key (fingerprint)</dt>
-              <dd className="mono break">{keyFingerprint ?? 'unknown'}</dd>
-            </div>
-            {Object.entries(wire.headers).map(([name, value]) => (
-              <div key={name} className="fact">
-                <dt className="mono">{name}</dt>
-                <dd className="mono break">{value}</dd>
-              </div>
-            ))}
-            <div className="fact">
-              <dt className="mono">X-Auth-Token</dt>
-              <dd>held by the demo's server, never sent to this page</dd>
-            </div>
-          </dl>
-          <pre className="code" aria-label="Request body, ciphertexts shortened">
-            {JSON.stringify(shortenBody(wire.body), null, 2)}
-          </pre>
-        </>
-      ) : (
-        <p>Nothing was sent to the sandbox.</p>
+      {attempts.length > 1 && (
+        <p>
+          The form sent {attempts.length} times: the demo's server refused the first ciphertexts as made with a rotated key, and
+          the form encrypted the PINs again with the current key, by itself.
+        </p>
       )}
+      <ol className="attempts" style={{ listStyle: 'none', padding: 0 }}>
+        {attempts.map((attempt, i) => (
+          <li key={i} data-testid="wire-attempt">
+            {attempts.length > 1 && <h4>Attempt {i + 1}</h4>}
+            <Attempt attempt={attempt} />
+          </li>
+        ))}
+      </ol>
     </section>
+  )
+}
+
+function Attempt({ attempt }: { attempt: PinResult }) {
+  const { wire } = attempt
+  const encryptedWith = (
+    <div className="fact">
+      <dt>Encrypted with key (fingerprint)</dt>
+      <dd className="mono break">{attempt.keyFingerprint ?? 'unknown'}</dd>
+    </div>
+  )
+  if (!wire) {
+    return (
+      <>
+        <dl className="facts">{encryptedWith}</dl>
+        <p>
+          Nothing was sent to the sandbox.
+          {attempt.currentKeyFingerprint !== undefined && (
+            <>
+              {' '}
+              The demo's server saw that the form's key is no longer the current one
+              {attempt.currentKeyFingerprint && (
+                <>
+                  {' '}
+                  (<span className="mono">{attempt.currentKeyFingerprint.slice(0, 12)}…</span>)
+                </>
+              )}{' '}
+              and answered <code>409 KEY_ROTATED</code> (readEncryptedFields, keyRotatedResponse).
+            </>
+          )}
+        </p>
+      </>
+    )
+  }
+  return (
+    <>
+      <p className="mono">
+        {wire.method} {wire.url} → {attempt.status ?? 'no answer'}
+      </p>
+      <dl className="facts">
+        {encryptedWith}
+        {Object.entries(wire.headers).map(([name, value]) => (
+          <div key={name} className="fact">
+            <dt className="mono">{name}</dt>
+            <dd className="mono break">{value}</dd>
+          </div>
+        ))}
+        <div className="fact">
+          <dt className="mono">X-Auth-Token</dt>
+          <dd>held by the demo's server, never sent to this page</dd>
+        </div>
+      </dl>
+      <pre className="code" aria-label="Request body, ciphertexts shortened">
+        {JSON.stringify(shortenBody(wire.body), null, 2)}
+      </pre>
+    </>
   )
 }

@@ -1,16 +1,16 @@
-import { useEncryptedField } from 'fincode-secure/react'
+import type { FincodePublicKey } from 'fincode-secure'
+import { useEncryptedField, useFincodeKey } from 'fincode-secure/react'
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type RefObject } from 'react'
 import { api, DemoApiError, type ExpiryOption, type TokenSummary } from '../api.js'
 import { ConfirmDialog } from '../components/ConfirmDialog.js'
 import { CopyButton } from '../components/CopyButton.js'
 import { EncryptedInput } from '../components/EncryptedInput.js'
-import { useOrgKey } from '../orgKey.js'
 import { CASHIER_PASSWORD_FIELD } from '../fields.js'
 
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never')
 
 export function ApiTokensPage() {
-  const { key } = useOrgKey()
+  const key = useFincodeKey()
   const [tokens, setTokens] = useState<TokenSummary[] | null>(null)
   const [listError, setListError] = useState<string | null>(null)
   const [sandbox, setSandbox] = useState<{ cashier: { email: string }; expiries: ExpiryOption[] } | null>(null)
@@ -71,7 +71,7 @@ export function ApiTokensPage() {
       ) : (
         <CreateTokenForm
           key={rotating?.id ?? 'create'}
-          publicKey={key?.publicKey ?? null}
+          publicKey={key.publicKey}
           sandbox={sandbox}
           activeLabels={activeLabels}
           rotating={rotating}
@@ -190,7 +190,7 @@ function RotationLink({ token, tokens }: { token: TokenSummary; tokens: TokenSum
 }
 
 function CreateTokenForm(props: {
-  publicKey: string | null
+  publicKey: FincodePublicKey | null
   sandbox: { cashier: { email: string }; expiries: ExpiryOption[] } | null
   /** Labels of the active tokens: a LABEL_TAKEN refusal stands only while its label is one of them. */
   activeLabels: readonly string[]

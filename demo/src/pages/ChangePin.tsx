@@ -1,22 +1,24 @@
-import { EncryptedInput, useEncryptedField, useEncryptedFields, type EncryptedField, type EncryptedValues, type FincodeFormError } from 'fincode-secure/react'
-import { useRef, useState } from 'react'
+import { isFincodeSecureError, submitWithKeyRecovery, type FincodePublicKey, type KeyRetry } from 'fincode-secure'
+import { EncryptedInput, useEncryptedField, useEncryptedFields, useFincodeKey, type EncryptedField, type FincodeFormError } from 'fincode-secure/react'
+import { useRef, useState, type FormEvent } from 'react'
 import { api, DemoApiError, type PinResult } from '../api.js'
 import { RotateKeyButton } from '../components/RotateKey.js'
 import { VerdictTable, WireView } from '../components/WireView.js'
-import { useOrgKey } from '../orgKey.js'
 import { PIN_FIELDS } from '../fields.js'
 
 const PIN_RULE = /^[0-9]{4,12}$/
 const pinRule = (value: string) => (PIN_RULE.test(value) ? null : 'Enter 4 to 12 digits.')
 
-interface Sent {
-  fields: EncryptedValues
-  keyFingerprint: string | null
-}
+/** Ciphertexts (never PINs) by field name, with fincodeKeyFingerprint. */
+type Sent = Record<string, string>
+
+/** How long a retry waits for the fields to take the provider's new key (they do on the next render). */
+const NEW_KEY_WAIT_MS = 5_000
 
 export function ChangePinPage() {
-  const { key } = useOrgKey()
-  const publicKey = key?.publicKey ?? null
+  // The provider's key: a rotation anywhere (the button below, another tab, the sandbox's API) reaches the form.
+  const key = useFincodeKey()
+  const publicKey = key.publicKey
   const current = useEncryptedField({ publicKey, name: PIN_FIELDS.current, required: 'Enter your current PIN.', validate: pinRule })
   const next = useEncryptedField({ publicKey, name: PIN_FIELDS.next, required: 'Choose a new PIN.', validate: pinRule })
   const confirm = useEncryptedField({ publicKey, name: PIN_FIELDS.confirm, required: 'Enter the new PIN again.', validate: pinRule })
@@ -29,37 +31,90 @@ export function ChangePinPage() {
           ? 'The new PIN must differ from the current one.'
           : null,
   })
+  const latest = useRef({ form, fingerprint: current.fingerprint })
+  latest.current = { form, fingerprint: current.fingerprint }
 
-  const [result, setResult] = useState<PinResult | null>(null)
-  const [resultKey, setResultKey] = useState<string | null>(null)
+  /** Every send of the last submission: one, or two when the key was rotated while the form was open. */
+  const [attempts, setAttempts] = useState<PinResult[]>([])
   const [failure, setFailure] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  // Ciphertexts (never PINs) of the last submission, for the replay button.
+  const [phase, setPhase] = useState<'idle' | 'sending' | 'retrying'>('idle')
+  const [retried, setRetried] = useState<KeyRetry | null>(null)
+  // Ciphertexts of the last submission that reached the sandbox, for the replay button.
   const [previous, setPrevious] = useState<Sent | null>(null)
   const [replayed, setReplayed] = useState(false)
   const [rotatedNote, setRotatedNote] = useState<string | null>(null)
   const outcome = useRef<HTMLHeadingElement>(null)
+  const busy = phase !== 'idle'
 
-  const send = async (sent: Sent, replay: boolean) => {
-    setBusy(true)
+  const settle = (error?: unknown) => {
+    if (error !== undefined) {
+      setFailure(isFincodeSecureError(error) || error instanceof DemoApiError ? `${error.code}: ${error.message}` : String(error))
+    }
+    setPhase('idle')
+    requestAnimationFrame(() => outcome.current?.focus())
+  }
+
+  /** One request to the demo's server; the attempt it reports goes to the wire view. The Response goes back as it came. */
+  const lastSent = useRef<Sent | null>(null)
+  const sendOnce = async (values: Sent) => {
+    lastSent.current = values
+    const response = await api.changePin(values)
+    const answer = (await response.clone().json().catch(() => null)) as { attempt?: PinResult; error?: { code: string; message: string } } | null
+    const attempt = response.status === 409 ? answer?.attempt : response.ok ? (answer as PinResult | null) : null
+    if (attempt) setAttempts((list) => [...list, attempt])
+    else if (!response.ok) setFailure(`${answer?.error?.code ?? `HTTP ${response.status}`}: ${answer?.error?.message ?? 'the demo backend failed.'}`)
+    return response
+  }
+
+  /** The fields encrypt with the provider's key; after a refresh they take the new one on their next render. */
+  const encryptWith = async (wanted: FincodePublicKey) => {
+    const deadline = Date.now() + NEW_KEY_WAIT_MS
+    while (latest.current.fingerprint !== wanted.fingerprint && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 16))
+    const { fincodeKeyFingerprint: _used, ...fields } = await latest.current.form.encrypt()
+    return fields
+  }
+
+  // A rotated-key answer (409) is recovered from by itself: the new key, the inputs encrypted again, one more send.
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    setAttempts([])
     setFailure(null)
+    setRetried(null)
+    setReplayed(false)
+    setPhase('sending')
     try {
-      const answer = await api.changePin(sent)
-      setResult(answer)
-      setResultKey(sent.keyFingerprint)
-      setReplayed(replay)
-      if (!replay) setPrevious(sent)
+      const response = await submitWithKeyRecovery({
+        keySource: key.source,
+        encrypt: encryptWith,
+        send: sendOnce,
+        onRetry: (retry) => {
+          setRetried(retry)
+          setPhase('retrying')
+        },
+      })
+      if (response.ok) setPrevious(lastSent.current)
+      form.reset()
+      settle()
     } catch (error) {
-      setResult(null)
-      setFailure(error instanceof DemoApiError ? `${error.code}: ${error.message}` : String(error))
-    } finally {
-      setBusy(false)
-      requestAnimationFrame(() => outcome.current?.focus())
+      // A value refused in the page is shown at its field; a second rotation or a stale key, above the form. What was typed stays.
+      settle(isFincodeSecureError(error) && error.code === 'ERR_VALUE_INVALID' ? undefined : error)
     }
   }
 
-  // A refusal moves the focus to the first field in error by itself. The key's fingerprint travels with the ciphertexts.
-  const onSubmit = form.handleSubmit(({ fincodeKeyFingerprint, ...fields }) => send({ fields, keyFingerprint: fincodeKeyFingerprint ?? null }, false))
+  const replay = async (sent: Sent) => {
+    setPhase('sending')
+    setFailure(null)
+    setRetried(null)
+    try {
+      setAttempts([await api.replayPin(sent)])
+      setReplayed(true)
+      settle()
+    } catch (error) {
+      settle(error)
+    }
+  }
+
+  const result = attempts.at(-1) ?? null
   const groupError = form.validationMessage && ![current, next, confirm].some((f) => f.validationMessage) ? form.validationMessage : null
 
   return (
@@ -78,10 +133,14 @@ export function ChangePinPage() {
             <div className="actions">
               {/* Not disabled while a field encrypts on blur: that blur comes from the click on this
                   very button, and a button disabled in between would swallow the click. */}
-              <button type="submit" className="button primary" disabled={!key || busy}>
-                {busy ? 'Sending…' : 'Change PIN'}
+              <button type="submit" className="button primary" disabled={busy || key.status === 'idle' || key.status === 'loading'}>
+                {phase === 'retrying' ? 'Key rotated: sending again…' : busy ? 'Sending…' : 'Change PIN'}
               </button>
             </div>
+            <p role="status" className="status" data-testid="pin-retry">
+              {retried &&
+                `The key was rotated while the form was open: key ${retried.previousFingerprint.slice(0, 12)}… was refused, so the form encrypted what you typed again with key ${retried.fingerprint.slice(0, 12)}… and sent it once more${phase === 'retrying' ? '…' : '.'}`}
+            </p>
           </form>
         </section>
 
@@ -115,7 +174,7 @@ export function ChangePinPage() {
             type="button"
             className="button secondary"
             disabled={!previous || busy}
-            onClick={() => previous && send(previous, true)}
+            onClick={() => previous && replay(previous)}
           >
             Replay the previous ciphertext
           </button>
@@ -124,7 +183,7 @@ export function ChangePinPage() {
 
       <section className="card" aria-labelledby="outcome-title" hidden={!result && !failure}>
         <h2 id="outcome-title" ref={outcome} tabIndex={-1}>
-          {failure ? 'Could not reach the sandbox' : result?.ok ? 'The sandbox changed the PIN' : 'The sandbox refused the request'}
+          {failure ? 'The PIN was not changed' : result?.ok ? 'The sandbox changed the PIN' : 'The sandbox refused the request'}
           {replayed && ' (replayed ciphertext)'}
         </h2>
         <div role="status" data-testid="pin-outcome">
@@ -132,7 +191,7 @@ export function ChangePinPage() {
           {result && <Outcome result={result} replayed={replayed} />}
         </div>
         {result && result.verdicts.length > 0 && <VerdictTable verdicts={result.verdicts} />}
-        {result && <WireView result={result} keyFingerprint={resultKey} />}
+        {result && <WireView attempts={attempts} />}
       </section>
     </>
   )
@@ -199,6 +258,6 @@ const codeAndMessage = (error: FincodeFormError) => (error.code === 'ERR_VALUE_I
 
 function describeStatus(field: EncryptedField): string {
   if (field.status === 'encrypting') return 'Encrypting…'
-  if (field.status === 'ready' && field.ciphertext) return `Encrypted with key ${field.fingerprint?.slice(0, 12) ?? ''}….`
+  if (field.status === 'ready' && field.ciphertext) return `Encrypted with key ${field.fingerprint?.slice(0, 12) ?? ''}…`
   return 'Encrypted in this browser when you submit.'
 }

@@ -1,10 +1,17 @@
+import { useFincodeKey } from 'fincode-secure/react'
 import { useRef, useState } from 'react'
 import { CopyButton } from '../components/CopyButton.js'
 import { RotateKeyButton } from '../components/RotateKey.js'
-import { useOrgKey } from '../orgKey.js'
+import { isLoopbackHost } from '../loopback.mjs'
+
+/** The key as the dashboard shows it: one line of Base64 of the SPKI DER. */
+const base64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(''))
 
 export function EncryptionKeysPage() {
-  const { key, loadError } = useOrgKey()
+  const { publicKey: key, status } = useFincodeKey()
+  // Not the sample key the forms get on a host name the demo's API does not answer (see App.tsx).
+  const served = isLoopbackHost(location.hostname)
+  const keyText = key && served ? base64(key.spki) : ''
   const keyBox = useRef<HTMLTextAreaElement>(null)
   const [rotated, setRotated] = useState<string | null>(null)
 
@@ -14,13 +21,14 @@ export function EncryptionKeysPage() {
         Browsers and servers encrypt PINs and passwords with this public key (RSA-OAEP, SHA-256) before they leave. Only
         FinCode — here, the local sandbox — holds the private key.
       </p>
-      {loadError && (
+      {!served && (
         <p className="notice error" role="alert">
-          Could not load the key: {loadError}
+          The demo's API answers only localhost, 127.0.0.1 and [::1], not {location.hostname} (a defence against DNS rebinding).
+          Open http://localhost:{location.port || '80'}/ instead.
         </p>
       )}
-      {!key && !loadError && <p aria-live="polite">Loading the key…</p>}
-      {key && !key.sample && (
+      {served && (status === 'idle' || status === 'loading') && <p aria-live="polite">Loading the key…</p>}
+      {key && served && (
         <section className="card" aria-labelledby="key-title">
           <h2 id="key-title">Public key</h2>
           <label htmlFor="public-key" className="label">
@@ -32,14 +40,14 @@ export function EncryptionKeysPage() {
             className="keybox"
             readOnly
             rows={6}
-            value={key.publicKey}
+            value={keyText}
             aria-describedby="public-key-hint"
             data-testid="public-key"
           />
           <p id="public-key-hint" className="hint">
             One line of Base64, no PEM header: the same text FinCode's dashboard shows.
           </p>
-          <CopyButton text={key.publicKey} label="Copy public key" selectTarget={() => keyBox.current} />
+          <CopyButton text={keyText} label="Copy public key" selectTarget={() => keyBox.current} />
           <dl className="facts">
             <div className="fact">
               <dt>Fingerprint (SHA-256 of the SPKI)</dt>
@@ -56,7 +64,7 @@ export function EncryptionKeysPage() {
           </dl>
         </section>
       )}
-      {key && (
+      {key && served && (
         <section className="card" aria-labelledby="rotate-title">
           <h2 id="rotate-title">Rotate</h2>
           <p>

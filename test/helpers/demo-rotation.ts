@@ -1,0 +1,83 @@
+// What the demo's key-rotation tests do outside the browser: rotate the organisation
+// key out of band — through the sandbox's HTTP API, as an admin's dashboard click
+// does, or with `fincode-secure sandbox rotate` talking to the running sandbox —
+// and ask the sandbox which transaction PIN it holds, with a token of the test's own.
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { encryptPayload, importPublicKey } from '../../src/index.js'
+import { createFincodeClient, isFincodeApiError } from '../../src/server/index.js'
+
+const root = new URL('../../', import.meta.url).pathname
+const CASHIER = { email: 'cashier@example.com', password: 'sandbox-password' }
+
+async function sandboxJson<T>(sandboxApi: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(sandboxApi + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  })
+  const answer = await response.json()
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`)
+  return answer as T
+}
+
+/** The sandbox's current key, as its dashboard shows it. */
+export const currentKey = (sandboxApi: string) => sandboxJson<{ publicKey: string; fingerprint: string }>(sandboxApi, 'GET', '/encryption-keys/current')
+
+/** `POST /encryption-keys/rotate` on the sandbox's HTTP API; resolves with the new key's fingerprint. */
+export async function rotateOverHttp(sandboxApi: string): Promise<string> {
+  const { current } = await sandboxJson<{ current: { fingerprint: string } }>(sandboxApi, 'POST', '/encryption-keys/rotate', {})
+  return current.fingerprint
+}
+
+/**
+ * `fincode-secure sandbox rotate --data-dir DIR` while the demo's sandbox holds DIR: the CLI finds the
+ * running sandbox's URL in its lock file and asks it over HTTP. Resolves with the new key's fingerprint
+ * as the CLI printed it.
+ */
+export function rotateWithCli(dataDir: string, timeoutMs = 30_000): Promise<{ fingerprint: string; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${root}dist/cli/main.js`, 'sandbox', 'rotate', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`fincode-secure sandbox rotate did not finish within ${timeoutMs} ms:\n${output}`))
+    }, timeoutMs)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      const fingerprint = /current\s+([0-9a-f]{64})/.exec(output)?.[1]
+      if (code !== 0 || !fingerprint) reject(new Error(`fincode-secure sandbox rotate exited with ${code}:\n${output}`))
+      else resolve({ fingerprint, output })
+    })
+  })
+}
+
+/**
+ * Asks the sandbox whether `pin` is its transaction PIN without changing it: a change from `pin` to `pin`
+ * is refused with PIN_UNCHANGED when `pin` is the current PIN, and with PIN_INCORRECT when it is not.
+ * The probe has its own API token (created with the cashier's encrypted password) and encrypts with the
+ * key current at the time of the call.
+ */
+export async function sandboxPinProbe(sandboxApi: string): Promise<(pin: string) => Promise<boolean>> {
+  const key = await importPublicKey((await currentKey(sandboxApi)).publicKey)
+  const { token } = await sandboxJson<{ token: string }>(sandboxApi, 'POST', '/api-tokens', {
+    label: `pin-probe-${randomUUID().slice(0, 8)}`,
+    expiresIn: '24h',
+    email: CASHIER.email,
+    currentPassword: await encryptPayload(CASHIER.password, key),
+  })
+  const client = createFincodeClient({ baseUrl: sandboxApi, token, publicKey: async () => (await currentKey(sandboxApi)).publicKey, uuid: 'demo-pin-probe' })
+  return async (pin) => {
+    try {
+      await client.post('/services/change-pin', { userPin: pin, transactionPin: pin, confirmation: { transactionPin: pin } })
+    } catch (error) {
+      if (isFincodeApiError(error) && error.serverCode === 'PIN_UNCHANGED') return true
+      if (isFincodeApiError(error) && error.serverCode === 'PIN_INCORRECT') return false
+      throw error
+    }
+    throw new Error('the sandbox accepted a change of the PIN to itself')
+  }
+}
