@@ -2,7 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { browserAvailable } from '../helpers/browsers.js'
+import { rotateOverHttp, rotateWithCli, sandboxPinProbe } from '../helpers/demo-rotation.js'
 import { startDemo, type RunningDemo } from '../helpers/demo-server.js'
+import { holdsSecret } from '../helpers/secret-search.js'
 import { launchWebKit, webkitMissing, type WebKitSession } from '../helpers/webkit-webdriver.js'
 
 const run = browserAvailable('WebKitGTK', webkitMissing())
@@ -16,8 +18,17 @@ const WATCH_ERRORS = `
   addEventListener('error', (e) => window.__problems.push('page error: ' + e.message))
   addEventListener('unhandledrejection', (e) => window.__problems.push('unhandled rejection: ' + String(e.reason)))
 `
+// Nor network events: the page's fetch calls (the demo sends everything with fetch) are recorded the same way.
+const RECORD_FETCH = `
+  window.__requests = []
+  const originalFetch = window.fetch.bind(window)
+  window.fetch = (input, init) => {
+    window.__requests.push({ url: input instanceof Request ? input.url : String(input), body: typeof init?.body === 'string' ? init.body : '' })
+    return originalFetch(input, init)
+  }
+`
 
-describe.skipIf(!run)('the demo in WebKitGTK', () => {
+describe.skipIf(!run)('the demo in WebKitGTK', { timeout: 60_000 }, () => {
   let demo: RunningDemo
   let webkit: WebKitSession | undefined
 
@@ -64,5 +75,83 @@ describe.skipIf(!run)('the demo in WebKitGTK', () => {
     mkdirSync('test-results/screenshots', { recursive: true })
     writeFileSync('test-results/screenshots/webkit-pin-verdict.png', await wk.screenshot())
     expect(await wk.execute(`return window.__problems`)).toEqual([])
+  })
+  describe('a key rotated out of band while the form is filled: the submission recovers by itself', () => {
+    let pin = '97531' // the PIN after the test above
+    let pinIs: (candidate: string) => Promise<boolean>
+    const formKey = () => webkit!.execute<string>(`return document.querySelector('[data-testid="form-fingerprint"]').textContent`)
+
+    beforeAll(async () => {
+      pinIs = await sandboxPinProbe(demo.sandboxApi)
+    })
+
+    async function fillForm(next: string) {
+      const wk = webkit!
+      await wk.navigate(`${demo.url}#/pin`)
+      // A fresh page, with the key current now (the marker tells the reloaded document from the old one).
+      await wk.execute(`window.__beforeReload = true; location.reload()`)
+      await wk.waitFor(`return !window.__beforeReload && document.readyState === 'complete' && /^[0-9a-f]{64}$/.test(document.querySelector('[data-testid="form-fingerprint"]')?.textContent ?? '')`, 'the form key')
+      await wk.execute(WATCH_ERRORS + RECORD_FETCH)
+      await wk.type('[data-field="userPin"]', pin)
+      await wk.type('[data-field="transactionPin"]', next)
+      await wk.type('[data-field="confirmation.transactionPin"]', next)
+      await wk.execute(`document.querySelector('[data-field="userPin"]').focus()`) // leaving a field encrypts it
+      await wk.waitFor(`return [...document.querySelectorAll('.enc-state')].every((s) => s.textContent.startsWith('Encrypted with key'))`, 'the ciphertexts')
+      return formKey()
+    }
+
+    async function submitAndCheck(next: string, oldKey: string, newKey: string) {
+      const wk = webkit!
+      await wk.click('button[type="submit"]')
+      await wk.waitFor(`return document.querySelector('#outcome-title')?.textContent?.includes('The sandbox changed the PIN')`, 'the verdict')
+      const requests = await wk.execute<{ url: string; body: string }[]>(`return window.__requests`)
+
+      const submissions = requests.filter((r) => r.url.endsWith('/demo-api/change-pin')).map((r) => JSON.parse(r.body) as Record<string, string>)
+      expect(submissions.map((b) => b.fincodeKeyFingerprint)).toEqual([oldKey, newKey])
+      for (const body of submissions) {
+        for (const name of ['userPin', 'transactionPin', 'confirmation.transactionPin']) expect(body[name]).toMatch(/^[A-Za-z0-9+/]{342}==$/)
+      }
+      for (const { url, body } of requests) {
+        const values = body ? Object.entries(JSON.parse(body) as Record<string, unknown>).filter(([name]) => name !== 'fincodeKeyFingerprint').map(([, v]) => String(v)) : []
+        for (const secret of [pin, next]) {
+          expect(url).not.toContain(secret)
+          for (const value of values) expect(holdsSecret(value, secret), value).toBe(false)
+        }
+      }
+
+      expect(await formKey()).toBe(newKey)
+      const retry = await wk.execute<string>(`return document.querySelector('[data-testid="pin-retry"]').textContent`)
+      expect(retry).toContain(`key ${oldKey.slice(0, 12)}… was refused`)
+      expect(retry).toContain(`again with key ${newKey.slice(0, 12)}…`)
+      const attempts = await wk.execute<string[]>(`return [...document.querySelectorAll('[data-testid="wire-attempt"]')].map((li) => li.textContent)`)
+      expect(attempts).toHaveLength(2)
+      expect(attempts[0]).toContain('409 KEY_ROTATED')
+      expect(attempts[1]).toContain(`POST ${demo.sandboxApi}/services/change-pin → 200`)
+      expect(await wk.execute(`return [...document.querySelectorAll('[data-field]')].map((i) => i.value)`)).toEqual(['', '', ''])
+
+      expect(await pinIs(next)).toBe(true)
+      expect(await pinIs(pin)).toBe(false)
+      pin = next
+      expect(await wk.execute(`return window.__problems`)).toEqual([])
+    }
+
+    test('rotated through the sandbox’s HTTP API, submitted at once', async () => {
+      const oldKey = await fillForm('602817')
+      await submitAndCheck('602817', oldKey, await rotateOverHttp(demo.sandboxApi))
+    })
+
+    test('rotated with `fincode-secure sandbox rotate`, submitted 5 s later', async () => {
+      const oldKey = await fillForm('948136')
+      const { fingerprint } = await rotateWithCli(demo.dataDir)
+      await new Promise((resolve) => setTimeout(resolve, 5_000))
+      await submitAndCheck('948136', oldKey, fingerprint)
+    })
+
+    test('two rotations in a row: the retry uses the newest key', async () => {
+      const oldKey = await fillForm('375029')
+      await rotateOverHttp(demo.sandboxApi)
+      const { fingerprint: newest } = await rotateWithCli(demo.dataDir)
+      await submitAndCheck('375029', oldKey, newest)
+    })
   })
 })
