@@ -17,8 +17,10 @@ describe('bundle size', () => {
     coreForReact = await bundle(`export { encryptPayload, importPublicKey, FincodeSecureError, isFincodeSecureError } from 'fincode-secure'`)
   })
 
-  it('encryptPayload alone costs at most 2,048 bytes', () => {
-    expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2048)
+  // 2,048 until the hardening issue: its key checks (exponent, size bound, quotes and
+  // escaped line breaks, the stray character named) moved the budget to 2,304.
+  it('encryptPayload alone costs at most 2,304 bytes', () => {
+    expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2304)
   })
 
   // The issue's "fincode-secure/react, React excluded: at most 3,072 bytes" is read as
@@ -28,16 +30,20 @@ describe('bundle size', () => {
     expect(react.gzipBytes - coreForReact.gzipBytes).toBeLessThanOrEqual(3072)
   })
 
-  it('fincode-secure/react, core included and React excluded, stays within 4,352 bytes', () => {
+  // 4,352 until the hardening issue, whose 256 bytes for the core's key checks pass through
+  // to this entry (it bundles encryptPayload and importPublicKey): 4,608 (measured 4,409).
+  it('fincode-secure/react, core included and React excluded, stays within 4,608 bytes', () => {
     expect(react.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
-    expect(react.gzipBytes).toBeLessThanOrEqual(4352)
+    expect(react.gzipBytes).toBeLessThanOrEqual(4608)
   })
 
   it('the core pulls in neither React nor the java-default scheme', () => {
     for (const { code } of [encryptOnly, wholeCore]) {
       expect(code).not.toMatch(/react/i)
       expect(code).not.toContain('RSA-OAEP-256-MGF1-SHA1')
-      expect(code).not.toMatch(/BigInt/)
+      // No BigInt arithmetic (the java-default scheme's RSA step); the core only names
+      // BigInt to refuse one in a body, which JSON cannot carry.
+      expect(code).not.toMatch(/\bBigInt\(/)
     }
   })
 })

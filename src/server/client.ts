@@ -1,9 +1,11 @@
 import { FincodeSecureError } from '../errors.js'
-import { encryptFields, SENSITIVE_FIELDS } from '../fields.js'
+import { copyBody } from '../_json-copy.js'
+import { encryptCopiedFields, SENSITIVE_FIELDS } from '../fields.js'
 import { describe, importPublicKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
 import type { EncryptionScheme } from '../scheme.js'
 import { FincodeApiError, serverErrorCode, serverErrorMessage, type FincodeApiErrorCode } from './api-error.js'
 import { withDeadline, type Deadline } from './deadline.js'
+import { redactError, redactJson, redactText, REDACTED } from './redact.js'
 import {
   checkToken,
   fieldsOption,
@@ -192,17 +194,28 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
       request.timeoutMs === undefined ? timeoutMs : timeoutOption(request.timeoutMs, 'options.timeoutMs'),
       `${method} ${path}`,
     )
+    // Every token this request has sent: scrubbed from whatever the request throws or shows.
+    const tokens: string[] = []
     try {
       const token = await currentToken(deadline)
-      // The plaintext body lives in this call only: each attempt encrypts it afresh.
-      const encrypts = hasBody && requestFields.length > 0 && hasField(request.body, new Set(requestFields))
-      let usedKey = encrypts ? await deadline.race(currentKey()) : undefined
+      tokens.push(token)
+      // One walk decides what is sent: the copy holds what JSON.stringify would
+      // serialise, and exactly its sensitive strings are encrypted. The plaintexts
+      // live in this call only; each attempt encrypts them afresh.
+      const { copy, fields: sensitive } = hasBody ? copyBody(request.body, new Set(requestFields)) : { copy: undefined, fields: [] }
+      let usedKey = sensitive.length > 0 ? await deadline.race(currentKey()) : undefined
       for (let attempt: 1 | 2 = 1; ; attempt = 2) {
-        const body = hasBody
-          ? JSON.stringify(usedKey ? await deadline.race(encryptFields(request.body, usedKey, { fields: requestFields, ...(scheme ? { scheme } : {}) })) : request.body)
-          : undefined
+        if (usedKey) await deadline.race(encryptCopiedFields(sensitive, usedKey, scheme ? { scheme } : undefined))
+        const body = hasBody ? JSON.stringify(copy) : undefined
         const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', platform, uuid }
-        onRequest?.({ method, url, headers: { ...headers, 'X-Auth-Token': '[redacted]' }, body, keyFingerprint: usedKey?.fingerprint, attempt })
+        onRequest?.({
+          method,
+          url: redactText(url, tokens),
+          headers: { ...headers, 'X-Auth-Token': REDACTED },
+          body: body === undefined ? undefined : redactText(body, tokens),
+          keyFingerprint: usedKey?.fingerprint,
+          attempt,
+        })
         let response: Response
         try {
           // Raced as well: a custom fetch that ignores the signal must not outlive the deadline.
@@ -218,14 +231,17 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
           throw apiError('ERR_API_ERROR', response.status, undefined, method, path, 'answered with a redirect, which the client does not follow so that the API token never travels to another address; check baseUrl')
         }
         const text = await deadline.race(response.text())
-        const parsed = parseBody(text)
         if (response.ok) {
+          const parsed = parseBody(text)
           if (parsed.json) return parsed.value as T
-          throw apiError('ERR_API_ERROR', response.status, parsed.value, method, path, 'answered with a body that is not JSON')
+          throw apiError('ERR_API_ERROR', response.status, redactJson(parsed.value, tokens), method, path, 'answered with a body that is not JSON')
         }
-        // Only what this client encrypted, with a key it can fetch again, is retried — once.
+        const answer = redactJson(parseBody(text).value, tokens)
+        // The retry rule: at most two sends. Only what this client encrypted, with a
+        // key it can fetch again, is retried, and only on 409 KEY_ROTATED — never
+        // after a 5xx, whatever its body says, nor after a network error.
         const canRetry = attempt === 1 && usedKey !== undefined && typeof keySource === 'function'
-        const error = failure(response.status, parsed.value, method, path, canRetry)
+        const error = failure(response.status, answer, method, path, canRetry)
         if (error.code === 'ERR_KEY_ROTATED' && canRetry && usedKey) {
           usedKey = await deadline.race(refreshKey(usedKey))
           continue
@@ -235,8 +251,8 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
     } catch (error) {
       // fetch and body reads reject with the signal's reason; anything else that
       // raced the deadline lost to it. Either way the reason is our typed error.
-      if (deadline.signal.aborted && !(error instanceof FincodeApiError)) throw deadline.signal.reason
-      throw error
+      if (deadline.signal.aborted && !(error instanceof FincodeApiError)) throw redactError(deadline.signal.reason, tokens)
+      throw redactError(error, tokens)
     } finally {
       deadline.done()
     }
@@ -260,14 +276,6 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
     [Symbol.for('Deno.customInspect')]: describeClient,
   }
   return Object.freeze(client)
-}
-
-/** Whether `value` has one of `fields` at any depth: no key is fetched for bodies without secrets. */
-function hasField(value: unknown, fields: Set<string>, depth = 0): boolean {
-  if (typeof value !== 'object' || value === null || depth > 64) return false
-  if (Array.isArray(value)) return value.some((v) => hasField(v, fields, depth + 1))
-  for (const [name, v] of Object.entries(value)) if ((fields.has(name) && v !== undefined) || hasField(v, fields, depth + 1)) return true
-  return false
 }
 
 function parseBody(text: string): { json: boolean; value: unknown } {
@@ -296,7 +304,7 @@ function failure(status: number, body: unknown, method: string, path: string, wi
   if (status === 401) {
     return apiError('ERR_TOKEN_REJECTED', status, body, method, path, 'was refused because of the API token: it is expired, invalidated or unknown. Create a new one in Settings → API Connections → API Tokens and update FINCODE_API_TOKEN')
   }
-  if (serverCode && ROTATED_KEY_CODES.has(serverCode)) {
+  if (status === 409 && serverCode && ROTATED_KEY_CODES.has(serverCode)) {
     return apiError(
       'ERR_KEY_ROTATED',
       status,
