@@ -5,7 +5,7 @@
 // with those platforms' export conditions — so a broken map or a file missing
 // from `files` fails the matrix.
 import * as esbuild from 'esbuild'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { REPO_DIR, RUNTIME_DIR } from './install.js'
 import { runCommand } from './processes.js'
@@ -44,12 +44,16 @@ async function ensureBuilt(): Promise<void> {
 export async function packLibrary(workDir: string): Promise<PackedLibrary> {
   await ensureBuilt()
   // --ignore-scripts: pack exactly the dist/ that was just checked, whatever prepack may later do.
-  const { code, output } = await runCommand('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], {
+  const { code, output } = await runCommand('npm', ['pack', '--ignore-scripts', '--pack-destination', workDir], {
     cwd: REPO_DIR,
     timeoutMs: 120_000,
   })
   if (code !== 0) throw new Error(`npm pack failed:\n${output}`)
-  const [packed] = JSON.parse(output.slice(output.indexOf('['))) as [{ filename: string; version: string }]
+  // The tarball's name follows from package.json. (Not from `npm pack --json`: its file list
+  // outgrew the 8 KiB of output runCommand keeps, and only its tail was left to parse.)
+  const { name, version } = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { name: string; version: string }
+  const packed = { filename: `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`, version }
+  if (!existsSync(join(workDir, packed.filename))) throw new Error(`npm pack did not write ${packed.filename}:\n${output}`)
   const projectDir = join(workDir, 'project')
   const packageDir = join(projectDir, 'node_modules', 'fincode-secure')
   mkdirSync(packageDir, { recursive: true })
