@@ -22,6 +22,7 @@ export type FincodeClientErrorCode =
   | 'ERR_TOKEN_IN_BROWSER'
   | 'ERR_TOKEN_REJECTED'
   | 'ERR_KEY_ROTATED'
+  | 'ERR_KEY_STALE'
   | 'ERR_API_ERROR'
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'

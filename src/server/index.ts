@@ -8,6 +8,7 @@ export {
   type OutgoingRequest,
   type PublicKeySource,
   type RequestOptions,
+  type TokenContext,
   type TokenSource,
 } from './client.js'
 export { FincodeApiError, isFincodeApiError, type FincodeApiErrorCode } from './api-error.js'
