@@ -185,6 +185,34 @@ describe('hostile bodies', () => {
   })
 })
 
+// ------------------------------------------------------------------ hostile client options
+
+describe('hostile client options', () => {
+  it('createFincodeClient returns a client or throws a FincodeSecureError, whose message never holds the token', () => {
+    const anything = fc.oneof(fc.string(), fc.integer(), fc.constant(undefined), fc.constant(null), fc.object(), fc.constant(() => 'x'))
+    const url = fc.oneof(
+      fc.constantFrom('https://acme.fincode.software/api/v6', 'http://127.0.0.1:8787/api/v6', 'http://example.com/api', 'ftp://x', 'https://user:pw@x/api', 'https://x/api?q=1'),
+      fc.webUrl(),
+      anything,
+    )
+    fc.assert(
+      fc.property(
+        fc.record({ domain: fc.oneof(fc.constant(undefined), fc.domain(), anything), baseUrl: fc.oneof(fc.constant(undefined), url), uuid: anything, platform: anything, fields: anything, timeoutMs: anything, fetch: anything, onRequest: anything, logger: anything }, { requiredKeys: [] }),
+        fc.oneof(fc.constant(TOKEN), fc.constant(`${TOKEN}\n`), fc.constant(` ${TOKEN}`), fc.constant(`${TOKEN} é`)),
+        (options, token) => {
+          try {
+            createFincodeClient({ ...(options as object), token, publicKey } as never)
+          } catch (error) {
+            expect(error).toBeInstanceOf(FincodeSecureError)
+            expect((error as Error).message).not.toContain(TOKEN)
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+})
+
 // ------------------------------------------------------------------ hostile keys
 
 /** Made inside the property: fast-check itself cannot look at a revoked Proxy. */
