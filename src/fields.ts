@@ -37,12 +37,19 @@ export async function encryptCopiedFields(fields: readonly SensitiveField[], key
  * fields succeed or the call rejects.
  */
 export async function encryptFields<T>(body: T, publicKey: PublicKeyInput, options?: EncryptFieldsOptions): Promise<T> {
-  const list = options?.fields ?? SENSITIVE_FIELDS
+  let list: unknown
+  let scheme: EncryptOptions['scheme']
+  try {
+    list = options?.fields ?? SENSITIVE_FIELDS
+    scheme = options?.scheme
+  } catch (cause) {
+    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'options could not be read (a getter or Proxy threw); see cause.', { cause })
+  }
   if (!Array.isArray(list) || list.some((f) => typeof f !== 'string' || !f)) {
     throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'options.fields must be an array of non-empty field names, such as ["transactionPin"].')
   }
-  const { copy, fields } = copyBody(body, new Set<string>(list))
+  const { copy, fields } = copyBody(body, new Set<string>(list as string[]))
   const key = await importPublicKey(publicKey)
-  await encryptCopiedFields(fields, key, options)
+  await encryptCopiedFields(fields, key, scheme ? { scheme } : undefined)
   return copy as T
 }

@@ -137,6 +137,19 @@ describe('hostile bodies get typed answers', () => {
   })
 })
 
+describe('hostile options objects', () => {
+  const throwing = new Proxy({}, { get: () => { throw new Error('trap') } })
+
+  it('encryptFields rejects with ERR_PAYLOAD_INVALID', async () => {
+    const error = await rejection(() => encryptFields({ userPin: '1' }, publicKey, throwing))
+    expect([error.code, error.message]).toEqual(['ERR_PAYLOAD_INVALID', 'options could not be read (a getter or Proxy threw); see cause.'])
+  })
+
+  it('createFincodeClient throws ERR_CONFIG_INVALID, not the TypeError of the trap', () => {
+    expect(() => createFincodeClient(throwing as never)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringMatching(/^createFincodeClient could not read its options/) }))
+  })
+})
+
 describe('keys: typed answers, exponents, size, configuration-file forms', () => {
   it('an object key with a throwing getter, or a revoked Proxy, rejects (never throws synchronously)', async () => {
     const hostile = { get cryptoKey(): CryptoKey { throw new TypeError('boom') }, maxPayloadBytes: 190 }

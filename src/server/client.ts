@@ -119,6 +119,16 @@ const ROTATED_KEY_CODES = new Set(['KEY_ROTATED'])
  * and never appears in an error, a URL or the client's printed form.
  */
 export function createFincodeClient(options: FincodeClientOptions): FincodeClient {
+  try {
+    return createClient(options)
+  } catch (error) {
+    // An options object with a throwing getter, or a Proxy, fails as a configuration error.
+    if (error instanceof FincodeSecureError) throw error
+    return refuse('ERR_CONFIG_INVALID', 'createFincodeClient could not read its options (a getter or Proxy threw); see cause.', error)
+  }
+}
+
+function createClient(options: FincodeClientOptions): FincodeClient {
   if (typeof options !== 'object' || options === null) {
     refuse('ERR_CONFIG_INVALID', `createFincodeClient needs an options object ({ domain, token, publicKey, uuid }), got ${describe(options)}.`)
   }
