@@ -580,6 +580,26 @@ describe.skipIf(!run)('the demo in Chromium', { timeout: 60_000 }, () => {
       await submitAndCheck(next, oldKey, newKey)
     })
 
+    test('rotated from the Encryption Keys page in a second tab, submitted in the first', async () => {
+      const next = '286413'
+      const oldKey = await fillForm(next)
+      const keysTab = await context.newPage()
+      watch(keysTab)
+      try {
+        await keysTab.goto(`${demo.url}#/settings/keys`)
+        await eventually(() => keysTab.getByTestId('key-fingerprint').textContent()).toBe(oldKey)
+        await keysTab.getByRole('button', { name: 'Rotate key…' }).click()
+        await keysTab.getByRole('dialog').getByRole('button', { name: 'Rotate now' }).click()
+        await eventually(() => keysTab.getByTestId('key-fingerprint').textContent()).not.toBe(oldKey)
+        const newKey = (await keysTab.getByTestId('key-fingerprint').textContent())!
+        // The first tab was not told: it still encrypts with the old key until its submission is refused.
+        expect(await formKey()).toBe(oldKey)
+        await submitAndCheck(next, oldKey, newKey)
+      } finally {
+        await keysTab.close()
+      }
+    })
+
     test('two rotations in a row (HTTP, then the CLI): the retry uses the newest key', async () => {
       const next = '519382'
       const oldKey = await fillForm(next)
