@@ -3,6 +3,7 @@ import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs'
 import { decryptCommand, keyPairCommand } from './test/helpers/browser-commands.js'
+import { keyRotationCommands } from './test/helpers/key-rotation-commands.js'
 
 export { CHROMIUM_FLAGS }
 
@@ -33,7 +34,7 @@ export default defineConfig({
             api: { host: '127.0.0.1' },
             provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, timeout: 60_000 } }),
             instances: [{ browser: 'chromium' }],
-            commands: { decrypt: decryptCommand, testKeyPair: keyPairCommand },
+            commands: { decrypt: decryptCommand, testKeyPair: keyPairCommand, ...keyRotationCommands },
           },
         },
       },

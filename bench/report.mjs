@@ -1,4 +1,5 @@
 // Turns the runtimes' results into docs/benchmarks.md.
+import { appCostSection } from './app-cost.mjs'
 import { LABELS, PAYLOADS } from './contenders.mjs'
 
 const PAYLOAD_NAMES = { pin: `6-digit PIN (${PAYLOADS.pin.length} bytes)`, password: `32-character password (${PAYLOADS.password.length} bytes)` }
@@ -156,7 +157,7 @@ function mainThreadSection(runs) {
  * @param runs results per runtime, as bench/suite.mjs returns them plus {runtime}
  * @param meta {date, command, cpu, cores, loadBefore, loadAfter, options, seconds, verified}
  * @param pending {javaDefault?: string, react?: string} why a section was not measured
- * @param extra {react?: string} the React section (markdown), when measured
+ * @param extra {react?: string, rotation?: string, appCost?: string} the React, key-rotation and app-cost sections (markdown), when measured
  */
 export function report(runs, meta, pending = {}, extra = {}) {
   const out = []
@@ -207,6 +208,8 @@ ${referenceRatios(runs)}
   out.push(`## java-default scheme (SHA-256 / MGF1-SHA-1) vs node-forge\n\n${javaDefaultSection(runs, pending.javaDefault ?? '')}\n`)
   out.push(`### Longest synchronous main-thread step of java-default\n\n${mainThreadSection(runs) ?? `**Not measured yet.** ${pending.javaDefault ?? ''}`}\n`)
   out.push(`## React: renders while typing a 6-digit PIN\n\n${extra.react ?? `**Not measured yet.** ${pending.react ?? ''}`}\n`)
+  out.push(`## Key rotation: from the rotated-key refusal to the accepted resubmission\n\n${extra.rotation ?? '**Not measured yet.**'}\n`)
+  out.push(appCostSection(extra.appCost ?? `**Not measured.** ${pending.appCost ?? ''}`))
   out.push(`## Notes on the contenders
 
 - **raw \`subtle.encrypt\`** is the floor: bytes already encoded in, an \`ArrayBuffer\` out, nothing else. The hand-written row adds what a caller must add to get the same output as \`encryptPayload\` (UTF-8 in, Base64 out), written the common way (\`String.fromCharCode(...bytes)\`).

@@ -3,13 +3,16 @@
 // real Chromium, every contender's output decrypted before its time counts,
 // then docs/benchmarks.md. Needs dist/ (the npm script builds it first).
 //
-// BENCH_ROUNDS, BENCH_WARMUP, BENCH_BATCH_MS override the round settings.
+// BENCH_ROUNDS, BENCH_WARMUP, BENCH_BATCH_MS override the round settings;
+// BENCH_APPS=0 leaves out the framework apps' builds (bench/app-cost.mjs, minutes).
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runChromium } from './chromium.mjs'
+import { rotationSection, runKeyRotation } from './key-rotation.mjs'
+import { measureAppCost } from './app-cost.mjs'
 import { report } from './report.mjs'
 import { verify } from './verify.mjs'
 
@@ -62,6 +65,15 @@ const hasReact = existsSync(new URL('../dist/react/index.js', import.meta.url))
 const runs = [await runNode(), await runChromium(keys, options, { reactKey: hasReact ? pairs.get(2048).text : undefined })]
 let verified = 0
 for (const run of runs) verified += await verify(run, pairs)
+const rotation = await runKeyRotation()
+
+const pending = {
+  react: 'The React entry (dist/react/index.js) was not built.',
+}
+const extra = {}
+// After the timings: the apps' builds load both cores for minutes.
+if (process.env.BENCH_APPS === '0') pending.appCost = 'BENCH_APPS=0 was set.'
+else extra.appCost = measureAppCost()
 
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown CPU'
 const meta = {
@@ -75,10 +87,7 @@ const meta = {
   seconds: Math.round((Date.now() - started) / 1000),
   verified,
 }
-const pending = {
-  react: 'The React entry (dist/react/index.js) was not built.',
-}
-const extra = {}
+extra.rotation = rotationSection(rotation)
 const react = runs.find((run) => run.react)?.react
 if (react) {
   const valid = react.typedLength === react.keystrokes && react.controlCommits === react.keystrokes
@@ -93,5 +102,7 @@ The control shows the Profiler counts renders here: a PIN held in React state re
 }
 const findings = readFileSync(new URL('./findings.md', import.meta.url), 'utf8')
 const docs = new URL('../docs/benchmarks.md', import.meta.url)
-writeFileSync(docs, report(runs, meta, pending, extra) + '\n' + findings)
+// The sandbox's kill -9 result is written by `npm run soak`; a bench run keeps it.
+const soak = new URL('./sandbox-soak.md', import.meta.url)
+writeFileSync(docs, report(runs, meta, pending, extra) + '\n' + findings + (existsSync(soak) ? '\n' + readFileSync(soak, 'utf8') : ''))
 console.error(`bench: ${verified} outputs decrypted; wrote docs/benchmarks.md in ${meta.seconds} s`)

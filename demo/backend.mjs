@@ -79,6 +79,10 @@ export async function createDemoBackend(sandbox, info) {
     createdAt: t.createdAt,
     lastUsedAt: t.lastUsedAt,
     status: t.status,
+    replacedBy: t.replacedBy,
+    replaces: t.replaces,
+    expiringSoon: t.expiringSoon,
+    unusedFor30Days: t.unusedFor30Days,
     usedByDemoBackend: t.id === backendToken.id,
   })
 
@@ -108,6 +112,24 @@ export async function createDemoBackend(sandbox, info) {
       // currentPassword is the browser's ciphertext; it is passed on untouched.
       const created = await dashboard('POST', '/api-tokens', { label, expiresIn: expiry, email, currentPassword })
       return { ...tokenView(created), token: created.token }
+    },
+
+    'POST /tokens/:id/rotate': async (body, id) => {
+      const { expiry, email, currentPassword } = body ?? {}
+      for (const [name, value] of Object.entries({ expiry, email, currentPassword })) {
+        if (typeof value !== 'string') throw new Problem(400, 'ERR_DEMO_REQUEST', `${name} must be a string.`)
+      }
+      const successor = await dashboard('POST', `/api-tokens/${encodeURIComponent(id)}/rotate`, { expiresIn: expiry, email, currentPassword })
+      if (id === backendToken.id) {
+        // This server's own token: the graceful rotation a real service does. The successor goes where
+        // the client's token function reads it; the old token keeps working for requests in flight.
+        backendToken = successor
+        return {
+          ...tokenView(successor),
+          note: 'This demo’s server now uses the successor (the page never sees it). The old token still works: invalidate it once its last use is behind you.',
+        }
+      }
+      return { ...tokenView(successor), token: successor.token }
     },
 
     'DELETE /tokens/:id': async (_body, id) => {

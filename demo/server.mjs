@@ -78,11 +78,14 @@ if (stale.length) {
   }
 }
 
-const { startSandbox, DEFAULT_CASHIER, DEFAULT_TRANSACTION_PIN } = await import('fincode-secure/sandbox')
+const { startSandbox, DEFAULT_CASHIER, DEFAULT_TRANSACTION_PIN, SandboxStartError } = await import('fincode-secure/sandbox')
 const { createServer } = await import('vite')
 const { createDemoBackend } = await import('./backend.mjs')
 
-const sandbox = await startSandbox({ port: sandboxPort, dataDir }).catch((error) => fail(`the sandbox did not start: ${error.message}`))
+const sandbox = await startSandbox({ port: sandboxPort, dataDir }).catch((error) =>
+  // A data directory another sandbox holds, or one other users can read: the message says what to do.
+  fail(error instanceof SandboxStartError ? `${error.code}: ${error.message}` : `the sandbox did not start: ${error.message}`),
+)
 const backend = await createDemoBackend(sandbox, { cashierEmail: DEFAULT_CASHIER.email })
 
 const sigtermListeners = process.listeners('SIGTERM')

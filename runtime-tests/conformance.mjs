@@ -8,7 +8,8 @@
 // run(lib, env) → [{ name, ok, error?, skipped? }], one per case of `casesFor(env.kind)`.
 //   lib   the `fincode-secure` module namespace
 //   env   { kind: 'server' | 'browser', fixtures, decrypt(keyName, ciphertext) → plaintext (Node's privateDecrypt),
-//           loadServer() → the `fincode-secure/server` namespace, origin (the Node test's HTTP endpoint) }
+//           loadServer() → the `fincode-secure/server` namespace, origin (the Node test's HTTP endpoint),
+//           loadServerInBrowser() → `fincode-secure/server/dangerously-allow-browser`, in browsers only }
 
 /** @typedef {{ name: string, where: 'all' | 'server' | 'browser', run: (t: object) => Promise<void> }} Case */
 
@@ -399,10 +400,25 @@ const CASE_LIST = [
     },
   },
   {
-    name: 'fincode-secure/server: in a browser page createFincodeClient refuses an API token with ERR_TOKEN_IN_BROWSER',
+    name: 'fincode-secure/server: in a browser page the import fails with ERR_TOKEN_IN_BROWSER (the browser export condition leads to a stub)',
     where: 'browser',
     run: async (t) => {
-      const server = await t.loadServer()
+      let error
+      try {
+        await t.loadServer()
+      } catch (e) {
+        error = e.cause ?? e
+      }
+      ok(error, 'import("fincode-secure/server") loaded in a browser page')
+      eq(error.code, 'ERR_TOKEN_IN_BROWSER', `error.code (message: ${error.message})`)
+      ok(error.message.includes('dangerously-allow-browser'), 'the message names the explicit way out')
+    },
+  },
+  {
+    name: 'fincode-secure/server/dangerously-allow-browser: in a browser page createFincodeClient still refuses an API token with ERR_TOKEN_IN_BROWSER',
+    where: 'browser',
+    run: async (t) => {
+      const server = await t.loadServerInBrowser()
       const { token, platform, uuid } = t.fx.server
       let error
       try {
@@ -538,6 +554,7 @@ export async function run(lib, env) {
     origin: env.origin,
     decrypt: env.decrypt,
     loadServer: env.loadServer,
+    loadServerInBrowser: env.loadServerInBrowser,
   }
   const results = []
   for (const c of CASE_LIST) {

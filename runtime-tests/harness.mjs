@@ -19,9 +19,10 @@ function describeError(error) {
 
 /**
  * kind: 'server' or 'browser' (which cases apply); loadLib/loadServer: how
- * this runtime loads `fincode-secure` and `fincode-secure/server`.
+ * this runtime loads `fincode-secure` and `fincode-secure/server`; browsers also
+ * give loadServerInBrowser, for `fincode-secure/server/dangerously-allow-browser`.
  */
-export async function main({ origin, runId, kind, loadLib, loadServer }) {
+export async function main({ origin, runId, kind, loadLib, loadServer, loadServerInBrowser }) {
   let report
   try {
     const fixtures = await (await fetch(`${origin}/fixtures.json`)).json()
@@ -40,9 +41,10 @@ export async function main({ origin, runId, kind, loadLib, loadServer }) {
         try {
           return await loadServer()
         } catch (error) {
-          throw new Error(`importing fincode-secure/server failed: ${describeError(error)}`)
+          throw new Error(`importing fincode-secure/server failed: ${describeError(error)}`, { cause: error })
         }
       },
+      loadServerInBrowser,
     })
     report = { results }
   } catch (error) {

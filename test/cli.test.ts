@@ -98,6 +98,52 @@ sys.stdout.write(out.decode())
     expect(opensslDecrypt(ciphertext).toString('utf8')).toBe('#98-6')
   })
 
+  test('arrow keys and other escape sequences at the hidden prompt are dropped, never encrypted', () => {
+    // ← (CSI D), → (CSI C), ← in application mode (SS3 D), Delete (CSI 3 ~), F5 (CSI 15 ~), a
+    // sequence split across two writes, and a bare Tab: the terminal sends them as control characters.
+    const script = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], 'encrypt', '--key-file', sys.argv[3]])
+out = b''
+def read(until, limit=20):
+    global out
+    end = time.time() + limit
+    while until not in out and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out += chunk
+read(b'Secret')
+os.write(fd, b'48\\x1b[D29\\x1b[C1\\x1bOD\\x1b[3~\\x1b[15~\\t')
+os.write(fd, b'\\x1b[')
+time.sleep(0.2)
+os.write(fd, b'A3\\r')
+read(b'==')
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode())
+`
+    const run = spawnSync('python3', ['-c', script, process.execPath, CLI, keyFile], { encoding: 'utf8', timeout: 30_000 })
+    expect(run.status).toBe(0)
+    const ciphertext = run.stdout.match(/[A-Za-z0-9+/]{300,}={0,2}/)![0]
+    expect(opensslDecrypt(ciphertext).toString('utf8')).toBe('482913')
+  })
+
+  test('a piped secret holding a control character is refused: it would be encrypted into the secret', () => {
+    for (const input of ['48\u001b[D2913', '48\t2913', '48\r\n2913']) {
+      const run = cli(['encrypt', '--key-file', keyFile], input)
+      expect(run.status).toBe(1)
+      expect(run.stderr).toMatch(/^fincode-secure: ERR_PAYLOAD_INVALID: Standard input holds a control character at position 3/)
+      expect(run.stdout).toBe('')
+    }
+  })
+
   test.each([
     [['encrypt', '0042'], /never from the command line/],
     [['encrypt', '--key-file', 'key.txt', '0042'], /never from the command line/],

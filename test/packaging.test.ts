@@ -25,10 +25,11 @@ function run(cmd: string, args: string[], cwd = root): string {
 }
 
 describe('package.json', () => {
-  it('is ESM-only with no runtime dependencies, side-effect free and whitelisted', () => {
+  it('is ESM-only with no runtime dependencies, side-effect free but for the stubs, and whitelisted', () => {
     expect(pkg.type).toBe('module')
     expect(pkg.dependencies ?? {}).toEqual({})
-    expect(pkg.sideEffects).toBe(false)
+    // The browser/edge stubs of the server entries throw on load on purpose (test/export-conditions.test.ts).
+    expect(pkg.sideEffects).toEqual(['./dist/server/browser.js', './dist/sandbox/browser.js', './dist/sandbox/edge.js'])
     expect(pkg.files).toContain('dist')
     expect(pkg.engines.node).toBe('>=20')
   })

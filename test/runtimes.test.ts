@@ -58,7 +58,7 @@ beforeAll(async () => {
   try {
     const lib = await packLibrary(workDir)
     const { fixtures, secrets } = makeFixtures()
-    const importMap = await browserImportMap(lib, ['fincode-secure', 'fincode-secure/server'])
+    const importMap = await browserImportMap(lib, ['fincode-secure', 'fincode-secure/server', 'fincode-secure/server/dangerously-allow-browser'])
     const endpoint = await startEndpoint({ fixtures, secrets, lib, importMap })
     matrix = { endpoint, lib, workDir }
     cleanup = async () => {

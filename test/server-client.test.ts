@@ -139,7 +139,7 @@ describe('API tokens', () => {
 
     const listed = await call(sandbox, 'GET', '/api-tokens')
     const entry = listed.body.tokens.find((t: any) => t.id === created.body.id)
-    expect(Object.keys(entry).sort()).toEqual(['createdAt', 'expiresAt', 'expiresIn', 'id', 'invalidatedAt', 'label', 'lastUsedAt', 'status'])
+    expect(Object.keys(entry).sort()).toEqual(['createdAt', 'expiresAt', 'expiresIn', 'expiringSoon', 'id', 'invalidatedAt', 'label', 'lastUsedAt', 'replacedBy', 'replaces', 'status', 'unusedFor30Days'])
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token)
 
     const onDisk = readFileSync(join(sandbox.dataDir, 'state.json'), 'utf8')

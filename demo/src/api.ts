@@ -55,6 +55,14 @@ export interface TokenSummary {
   /** True for the token the demo's backend itself uses to call the sandbox. */
   usedByDemoBackend: boolean
   status: 'active' | 'expired' | 'invalidated'
+  /** The successor's id once this token was rotated; it keeps working until invalidated. */
+  replacedBy: string | null
+  /** The token this one replaced. */
+  replaces: string | null
+  /** Active, within 7 days of expiry and in the last quarter of its lifetime. */
+  expiringSoon: boolean
+  /** Active and not used for 30 days. */
+  unusedFor30Days: boolean
 }
 
 export interface ExpiryOption {
@@ -105,6 +113,9 @@ export const api = {
   tokens: () => call<{ tokens: TokenSummary[] }>('GET', '/tokens'),
   createToken: (body: { label: string; expiry: string; email: string; [encrypted: string]: string }) =>
     call<CreatedToken>('POST', '/tokens', body),
+  /** The successor's token is in the answer, except for the demo server's own token (then `note` says so). */
+  rotateToken: (id: string, body: { expiry: string; email: string; [encrypted: string]: string }) =>
+    call<TokenSummary & { token?: string; note?: string }>('POST', `/tokens/${encodeURIComponent(id)}/rotate`, body),
   invalidateToken: (id: string) => call<{ invalidated: string; note?: string }>('DELETE', `/tokens/${encodeURIComponent(id)}`),
   /** Sends ciphertexts only; `keyFingerprint` says which key the page used. */
   changePin: (body: { fields: Record<string, string>; keyFingerprint: string | null }) =>

@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util'
 import { encryptPayload } from '../encrypt.js'
 import { isFincodeSecureError } from '../errors.js'
 import { importPublicKey } from '../key.js'
-import { DEFAULT_CASHIER, DEFAULT_TRANSACTION_PIN, startSandbox } from '../sandbox/index.js'
+import { DEFAULT_CASHIER, DEFAULT_TRANSACTION_PIN, SandboxStartError, startSandbox, TOKEN_EXPIRIES, type TokenExpiry } from '../sandbox/index.js'
 import { readKeyText } from './key-input.js'
+import { listTokensCommand, rotateKeyCommand, rotateTokenCommand, sandboxTarget } from './sandbox-control.js'
 import { readSecret } from './secret-input.js'
 
 const HELP: Record<string, string> = {
@@ -15,7 +16,7 @@ const HELP: Record<string, string> = {
 Commands:
   encrypt      Encrypt a secret (PIN, password) read from standard input; prints Base64
   fingerprint  Print the SHA-256 fingerprint of a public key
-  sandbox      Run the local FinCode sandbox on 127.0.0.1
+  sandbox      Run the local FinCode sandbox on 127.0.0.1, or change a running one
 
 Run "fincode-secure <command> --help" for a command's options.
 `,
@@ -48,14 +49,34 @@ Options:
   -h, --help       show this help
 `,
   sandbox: `Usage: fincode-secure sandbox [--port 8787] [--data-dir .fincode-sandbox]
+       fincode-secure sandbox rotate [--data-dir DIR | --url URL]
+       fincode-secure sandbox tokens [--data-dir DIR | --url URL]
+       fincode-secure sandbox rotate-token ID [--expires-in 24h|1m|3m|6m|12m] [--data-dir DIR | --url URL]
 
 Runs the FinCode sandbox on http://127.0.0.1:PORT/api/v6: an organisation key
 pair (generated on first start, kept in the data directory), key rotation,
 API tokens, and /services endpoints that decrypt and report each sensitive field.
+One sandbox per data directory: a second one on the same directory (npm run
+demo uses .fincode-sandbox too) refuses to start and names the first.
+
+Commands on a sandbox:
+  rotate           rotate the organisation key (the old one is refused at once)
+  tokens           list the API tokens: status, expiry, last use, expiring soon,
+                   unused for 30 days, which token replaced which
+  rotate-token ID  make a successor for token ID (printed alone on standard output,
+                   once); the old token keeps working until you invalidate it.
+                   Default expiry: the old token's. Signs in as the cashier
+                   (FINCODE_SANDBOX_CASHIER_EMAIL / _PASSWORD, else the defaults).
+
+They ask the sandbox that holds the data directory over HTTP (its URL is in
+DIR/sandbox.lock), or the one at --url; only when none is running do they
+change the files in the data directory themselves.
 
 Options:
   --port N         port on 127.0.0.1 (default 8787; 0 = any free port)
   --data-dir DIR   where keys and token hashes are kept (default .fincode-sandbox)
+  --url URL        a running sandbox's API root, e.g. http://127.0.0.1:8787/api/v6
+  --expires-in P   rotate-token: the successor's expiry (24h, 1m, 3m, 6m or 12m)
   -h, --help       show this help
 
 Environment:
@@ -67,10 +88,25 @@ Environment:
 
 class UsageError extends Error {}
 
+/** The cashier from FINCODE_SANDBOX_CASHIER_EMAIL and _PASSWORD, when both are set. */
+function cashierFromEnv(env: NodeJS.ProcessEnv): { email: string; password: string } | undefined {
+  const email = env['FINCODE_SANDBOX_CASHIER_EMAIL']
+  const password = env['FINCODE_SANDBOX_CASHIER_PASSWORD']
+  return email && password ? { email, password } : undefined
+}
+
+const SANDBOX_ACTIONS = new Set(['rotate', 'tokens', 'rotate-token'])
+
 const OPTIONS = {
   encrypt: { 'key-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   fingerprint: { 'key-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  sandbox: { port: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  sandbox: {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    url: { type: 'string' },
+    'expires-in': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
 } as const
 
 type Command = keyof typeof OPTIONS
@@ -96,6 +132,10 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP[command]!)
     return 0
   }
+  const action = command === 'sandbox' ? positionals.shift() : undefined
+  if (action !== undefined && !SANDBOX_ACTIONS.has(action)) throw new UsageError(`Unknown sandbox command. See "fincode-secure sandbox --help".`)
+  const tokenId = action === 'rotate-token' ? positionals.shift() : undefined
+  if (action === 'rotate-token' && !tokenId) throw new UsageError('sandbox rotate-token needs the id of the token to rotate (see "fincode-secure sandbox tokens").')
   if (positionals.length > 0) {
     throw new UsageError(
       command === 'encrypt'
@@ -116,19 +156,36 @@ async function run(argv: string[]): Promise<number> {
     return 0
   }
 
+  const dataDir = (v['data-dir'] as string | undefined) ?? '.fincode-sandbox'
+  if (action !== undefined) {
+    if (v['port'] !== undefined) throw new UsageError(`sandbox ${action} talks to a running sandbox: pass --url or --data-dir, not --port.`)
+    const expiresIn = v['expires-in'] as string | undefined
+    if (expiresIn !== undefined && (action !== 'rotate-token' || !TOKEN_EXPIRIES.includes(expiresIn as TokenExpiry))) {
+      throw new UsageError(`--expires-in is for rotate-token, one of ${TOKEN_EXPIRIES.join(', ')}.`)
+    }
+    const target = await sandboxTarget(dataDir, v['url'] as string | undefined)
+    if (action === 'rotate') process.stdout.write(await rotateKeyCommand(target))
+    else if (action === 'tokens') process.stdout.write(await listTokensCommand(target))
+    else {
+      const rotated = await rotateTokenCommand(target, tokenId!, expiresIn as TokenExpiry | undefined, cashierFromEnv(process.env) ?? DEFAULT_CASHIER)
+      process.stderr.write(rotated.report)
+      process.stdout.write(`${rotated.token}\n`)
+    }
+    return 0
+  }
+  if (v['expires-in'] !== undefined) throw new UsageError('--expires-in is for "sandbox rotate-token".')
+  if (v['url'] !== undefined) throw new UsageError('--url is for commands on a running sandbox (e.g. "sandbox rotate").')
   const port = v['port'] === undefined ? 8787 : Number(v['port'])
   if (!/^\d+$/.test(String(v['port'] ?? '8787')) || port > 65535) throw new UsageError('--port must be a number from 0 to 65535.')
-  const env = process.env
-  const cashier = env['FINCODE_SANDBOX_CASHIER_EMAIL'] && env['FINCODE_SANDBOX_CASHIER_PASSWORD']
-    ? { email: env['FINCODE_SANDBOX_CASHIER_EMAIL'], password: env['FINCODE_SANDBOX_CASHIER_PASSWORD'] }
-    : undefined
+  const cashier = cashierFromEnv(process.env)
   const sandbox = await startSandbox({
     port,
-    dataDir: (v['data-dir'] as string | undefined) ?? '.fincode-sandbox',
+    dataDir,
     ...(cashier ? { cashier } : {}),
     log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   }).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use; pass --port with another one (or 0).` : error.message, { cause: error })
+    if (error.code !== 'EADDRINUSE') throw error
+    throw new Error(`port ${port} is in use; pass --port with another one (or 0).`, { cause: error })
   })
   const key = sandbox.currentKey()
   process.stdout.write(
@@ -164,6 +221,9 @@ run(process.argv.slice(2)).then(
       process.stderr.write(`fincode-secure: ERR_USAGE: ${error.message}\n`)
       process.exitCode = 2
     } else if (isFincodeSecureError(error)) {
+      process.stderr.write(`fincode-secure: ${error.code}: ${error.message}\n`)
+      process.exitCode = 1
+    } else if (error instanceof SandboxStartError) {
       process.stderr.write(`fincode-secure: ${error.code}: ${error.message}\n`)
       process.exitCode = 1
     } else {

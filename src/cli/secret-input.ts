@@ -26,10 +26,26 @@ async function readPiped(input: NodeJS.ReadStream): Promise<string> {
   } finally {
     bytes.fill(0)
   }
-  return text.replace(/\r?\n$/, '')
+  const secret = text.replace(/\r?\n$/, '')
+  const control = secret.search(CONTROL)
+  if (control !== -1) {
+    throw new FincodeSecureError(
+      'ERR_PAYLOAD_INVALID',
+      `Standard input holds a control character at position ${control + 1} (an escape sequence, a tab, a line break inside the secret): it would be encrypted into the secret. Pipe the secret alone.`,
+    )
+  }
+  return secret
 }
 
-/** Raw mode: keys arrive one by one and the terminal shows nothing. Enter ends, Backspace deletes, Ctrl+C cancels. */
+/** C0 controls, DEL and C1 controls: never part of a PIN or password someone typed. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+
+/**
+ * Raw mode: keys arrive one by one and the terminal shows nothing. Enter ends,
+ * Backspace deletes, Ctrl+C cancels. Arrow, function and editing keys arrive
+ * as escape sequences (ESC [ D for ←); they are dropped whole, never encrypted,
+ * as is any other control character. A sequence may be split across reads.
+ */
 function readHidden(input: NodeJS.ReadStream, prompt: NodeJS.WriteStream): Promise<string> {
   // Raw mode first: anything typed once the prompt is visible is already unechoed.
   input.setRawMode(true)
@@ -37,6 +53,7 @@ function readHidden(input: NodeJS.ReadStream, prompt: NodeJS.WriteStream): Promi
   input.setEncoding('utf8')
   input.resume()
   let chars: string[] = []
+  let escape = new EscapeSequence()
   return new Promise<string>((resolve, reject) => {
     const finish = (error?: Error) => {
       input.off('data', onData)
@@ -45,17 +62,53 @@ function readHidden(input: NodeJS.ReadStream, prompt: NodeJS.WriteStream): Promi
       prompt.write('\n')
       const value = chars.join('')
       chars = []
+      escape = new EscapeSequence()
       if (error) reject(error)
       else resolve(value)
     }
     const onData = (chunk: string) => {
       for (const ch of chunk) {
+        if (escape.swallows(ch)) continue
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish()
         if (ch === '\u0003') return finish(new FincodeSecureError('ERR_PAYLOAD_INVALID', 'Cancelled (Ctrl+C); nothing was encrypted.'))
         if (ch === '\u007f' || ch === '\b') chars.pop()
-        else if (ch >= ' ') chars.push(ch)
+        else if (!CONTROL.test(ch)) chars.push(ch)
       }
     }
     input.on('data', onData)
   })
+}
+
+/**
+ * Recognises ECMA-48 sequences: ESC [ params final (CSI: arrows, Home, Delete,
+ * bracketed-paste markers), ESC O x (SS3: arrows in application mode, F1–F4),
+ * ESC and one character (Alt+key), and the 8-bit CSI (U+009B).
+ */
+class EscapeSequence {
+  private state: 'none' | 'escape' | 'csi' | 'ss3' = 'none'
+
+  /** True when `ch` starts, continues or ends a sequence (and is then not part of the secret). */
+  swallows(ch: string): boolean {
+    switch (this.state) {
+      case 'none':
+        if (ch === '\u001b') this.state = 'escape'
+        else if (ch === '\u009b') this.state = 'csi'
+        else return false
+        return true
+      case 'escape':
+      case 'ss3':
+        // A control key after ESC (Alt+Enter) keeps its meaning.
+        if (ch < ' ') {
+          this.state = 'none'
+          return false
+        }
+        this.state = this.state === 'escape' && ch === '[' ? 'csi' : this.state === 'escape' && ch === 'O' ? 'ss3' : 'none'
+        return true
+      case 'csi':
+        // Parameter and intermediate bytes are 0x20–0x3f; a final byte (0x40–0x7e) ends the sequence.
+        if (ch >= ' ' && ch <= '?') return true
+        this.state = 'none'
+        return ch >= '@' && ch <= '~'
+    }
+  }
 }

@@ -64,9 +64,17 @@ function decryptOne(store: SandboxStore, field: string, value: unknown, plaintex
   return { field, decrypted: false, reason: 'not-decryptable' }
 }
 
+/**
+ * Sensitive fields one request may carry. Each field that does not decrypt costs
+ * a private-key operation per retired key (to explain the refusal), so a body
+ * of bogus fields would otherwise hold the event loop for seconds. FinCode's
+ * own requests carry at most three.
+ */
+export const MAX_ENCRYPTED_FIELDS = 8
+
 /** Decrypts every field named in SENSITIVE_FIELDS, at any depth. */
 export function decryptSensitiveFields(store: SandboxStore, body: unknown): DecryptedFields {
-  const verdicts: FieldVerdict[] = []
+  const found: [path: string, value: unknown][] = []
   const plaintexts = new Map<string, string>()
   const walk = (value: unknown, path: string, depth: number) => {
     if (typeof value !== 'object' || value === null || depth > 32) return
@@ -76,11 +84,19 @@ export function decryptSensitiveFields(store: SandboxStore, body: unknown): Decr
     }
     for (const [name, item] of Object.entries(value)) {
       const at = path ? `${path}.${name}` : name
-      if (SENSITIVE.has(name)) verdicts.push(decryptOne(store, at, item, plaintexts))
+      if (SENSITIVE.has(name)) found.push([at, item])
       else walk(item, at, depth + 1)
     }
   }
   walk(body, '', 0)
+  if (found.length > MAX_ENCRYPTED_FIELDS) {
+    throw new SandboxHttpError(
+      413,
+      'TOO_MANY_ENCRYPTED_FIELDS',
+      `The body holds ${found.length} sensitive fields; at most ${MAX_ENCRYPTED_FIELDS} are decrypted per request. Send one request per operation.`,
+    )
+  }
+  const verdicts = found.map(([at, value]) => decryptOne(store, at, value, plaintexts))
   return { verdicts, plaintexts }
 }
 

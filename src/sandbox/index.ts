@@ -3,13 +3,16 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
-import { API_ROOT, createHandler, keySummary, tokenSummary } from './routes.js'
-import type { StoredToken, TokenExpiry } from './state-file.js'
+import { API_ROOT, createHandler, keySummary, rotateRefusal, tokenSummary } from './routes.js'
+import { acquireLock } from './lock.js'
+import { makePrivateDirectory, type StoredToken, type TokenExpiry } from './state-file.js'
 import { SandboxStore } from './store.js'
 
 export { oaepDecode, oaepDecrypt, oaepDecryptAnyVariant, rsaPrivateRaw, type Mgf1Hash, type OaepVariant } from './oaep-decrypt.js'
 export type { FieldVerdict } from './decrypt-fields.js'
-export type { TokenExpiry } from './state-file.js'
+export { SandboxStartError, type TokenExpiry } from './state-file.js'
+export { SandboxHttpError } from './http.js'
+export { LOCK_FILE, type LockOwner } from './lock.js'
 export { TOKEN_EXPIRIES } from './store.js'
 
 /** The cashier the sandbox knows, unless `cashier` says otherwise. Documented for the demo; not a secret. */
@@ -23,7 +26,11 @@ export interface SandboxOptions {
   port?: number
   /** Loopback only: '127.0.0.1' (default), 'localhost' or '::1'. */
   host?: '127.0.0.1' | 'localhost' | '::1'
-  /** Where the key pairs and token hashes live; default '.fincode-sandbox'. */
+  /**
+   * Where the key pairs and token hashes live; default '.fincode-sandbox' (as for `npm run demo`).
+   * One process per directory: a second start on a directory a live sandbox holds is refused
+   * (SandboxStartError, code SANDBOX_DATA_DIR_IN_USE) with that process's pid and URL.
+   */
   dataDir?: string
   /** The cashier whose email and password create API tokens. */
   cashier?: { email: string; password: string }
@@ -55,8 +62,14 @@ export interface SandboxKey {
   createdAt: string
 }
 
-/** A token as the sandbox lists it: the stored record without its hash, plus its status now. */
-export type SandboxToken = Omit<StoredToken, 'tokenSha256'> & { status: 'active' | 'expired' | 'invalidated' }
+/** A token as the sandbox lists it: the stored record without its hash, plus its status and flags now. */
+export type SandboxToken = Omit<StoredToken, 'tokenSha256'> & {
+  status: 'active' | 'expired' | 'invalidated'
+  /** Active, expiring within 7 days, and in the last quarter of its lifetime: plan the rotation. */
+  expiringSoon: boolean
+  /** Active and not presented for 30 days (by the sandbox's clock): a candidate for invalidation. */
+  unusedFor30Days: boolean
+}
 
 /** A running sandbox, from `startSandbox`. */
 export interface Sandbox {
@@ -74,15 +87,22 @@ export interface Sandbox {
   rotateKey(): Promise<SandboxKey>
   /** Creates a token without the cashier's credentials: for tests and scripts in the same process. */
   createToken(label: string, expiresIn?: TokenExpiry): Promise<{ token: string } & SandboxToken>
+  /**
+   * Same as POST /api-tokens/{id}/rotate, without the cashier's credentials: a successor with the same
+   * label (and, unless given, the same expiry period); the old token keeps working until it is invalidated.
+   * Rejects with a SandboxHttpError: TOKEN_NOT_FOUND, TOKEN_ALREADY_INVALIDATED, TOKEN_ALREADY_EXPIRED or TOKEN_ALREADY_REPLACED.
+   */
+  rotateToken(id: string, expiresIn?: TokenExpiry): Promise<{ token: string; replaces: string } & SandboxToken>
   /** Same as DELETE /api-tokens/{id}: the token is refused from the next request on. `undefined` for an unknown id. */
   invalidateToken(id: string): Promise<SandboxToken | undefined>
   /** Same as GET /api-tokens: every token without its secret, with its status now. */
   listTokens(): SandboxToken[]
-  /** Stops listening, closes open connections and writes pending state. */
+  /** Stops listening, closes open connections, writes pending state and releases the data directory. */
   close(): Promise<void>
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1'])
+const KEY_SIZES = new Set<number>([2048, 3072, 4096])
 
 /**
  * Starts FinCode's side in miniature on the loopback interface: the organisation's key pair (generated on first
@@ -107,21 +127,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const transactionPin = options.transactionPin ?? DEFAULT_TRANSACTION_PIN
   if (!/^[0-9]{4,12}$/.test(transactionPin)) throw new TypeError('transactionPin must be 4 to 12 digits.')
   const dataDir = resolve(options.dataDir ?? '.fincode-sandbox')
+  const keyBits = options.keyBits ?? 2048
+  // Smaller keys are refused by the library itself; larger ones take minutes to generate.
+  if (!KEY_SIZES.has(keyBits)) throw new TypeError(`keyBits must be 2048, 3072 or 4096, got ${String(keyBits)}.`)
   const now = options.now ?? Date.now
   const log = options.log ?? (() => {})
 
-  const store = await SandboxStore.open({ dataDir, now, keyBits: options.keyBits ?? 2048, initialTransactionPin: transactionPin })
-  const server: Server = createServer(createHandler({ store, cashier, allowedOrigins: new Set(options.allowedOrigins ?? []), log }))
-  server.keepAliveTimeout = 5_000
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail)
-    server.listen(port, host, () => {
-      server.off('error', fail)
-      done()
+  await makePrivateDirectory(dataDir)
+  const lock = await acquireLock(dataDir)
+  let server: Server | undefined
+  let store: SandboxStore
+  let url: string
+  try {
+    store = await SandboxStore.open({ dataDir, now, keyBits, initialTransactionPin: transactionPin })
+    const opened = (server = createServer(createHandler({ store, cashier, allowedOrigins: new Set(options.allowedOrigins ?? []), log })))
+    opened.keepAliveTimeout = 5_000
+    await new Promise<void>((done, fail) => {
+      opened.once('error', fail)
+      opened.listen(port, host, () => {
+        opened.off('error', fail)
+        done()
+      })
     })
-  })
-  const actualPort = (server.address() as AddressInfo).port
-  const url = `http://${host === '::1' ? '[::1]' : host}:${actualPort}`
+    url = `http://${host === '::1' ? '[::1]' : host}:${(opened.address() as AddressInfo).port}`
+    await lock.setUrl(url + API_ROOT)
+  } catch (error) {
+    server?.close()
+    await lock.release()
+    throw error
+  }
+  const listening = server
+  const actualPort = (listening.address() as AddressInfo).port
   log(`sandbox listening on ${url}${API_ROOT} (data in ${dataDir})`)
 
   let closing: Promise<void> | undefined
@@ -133,8 +169,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     currentKey: () => keySummary(store.currentKey) as SandboxKey,
     rotateKey: async () => keySummary((await store.rotateKey()).current) as SandboxKey,
     createToken: async (label: string, expiresIn: TokenExpiry = '24h') => {
-      const { secret, token } = await store.createToken(label, expiresIn)
+      const { secret, token } = (await store.createToken(label, expiresIn)) as { secret: string; token: StoredToken }
       return { ...(tokenSummary(store, token) as SandboxToken), token: secret }
+    },
+    rotateToken: async (id: string, expiresIn?: TokenExpiry) => {
+      const rotated = await store.rotateToken(id, expiresIn)
+      if (typeof rotated === 'string') throw rotateRefusal(rotated, id, store)
+      return { ...(tokenSummary(store, rotated.token) as SandboxToken), token: rotated.secret, replaces: id }
     },
     invalidateToken: async (id: string) => {
       const token = await store.invalidateToken(id)
@@ -143,8 +184,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     listTokens: () => store.tokens.map((t) => tokenSummary(store, t) as SandboxToken),
     close: () =>
       (closing ??= new Promise<void>((done) => {
-        server.close(() => done())
-        server.closeAllConnections()
-      }).then(() => store.flush())),
+        listening.close(() => done())
+        listening.closeAllConnections()
+      })
+        .then(() => store.flush())
+        .finally(() => lock.release())),
   })
 }

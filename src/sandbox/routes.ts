@@ -1,10 +1,10 @@
 // The sandbox's HTTP API under /api/v6 (documented in the README, "HTTP API").
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { decryptSensitiveFields, requireDecrypted } from './decrypt-fields.js'
+import { decryptSensitiveFields, requireDecrypted, type FieldVerdict } from './decrypt-fields.js'
 import { header, readJsonObject, SandboxHttpError, sendError, sendJson } from './http.js'
 import type { StoredKey, StoredToken, TokenExpiry } from './state-file.js'
-import { TOKEN_EXPIRIES, type SandboxStore } from './store.js'
+import { TOKEN_EXPIRIES, type RotateRefusal, type SandboxStore } from './store.js'
 
 export const API_ROOT = '/api/v6'
 
@@ -35,10 +35,15 @@ export const tokenSummary = (store: SandboxStore, t: StoredToken) => ({
   expiresIn: t.expiresIn,
   createdAt: t.createdAt,
   expiresAt: t.expiresAt,
-  lastUsedAt: t.lastUsedAt,
+  lastUsedAt: store.lastUsedAt(t),
   invalidatedAt: t.invalidatedAt,
   status: store.tokenStatus(t),
+  replacedBy: t.replacedBy,
+  replaces: t.replaces,
+  ...store.tokenFlags(t),
 })
+
+const TOKEN_NOTICE = 'This token is shown once. Store it in your secret manager now; the sandbox keeps only its SHA-256.'
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest()
 const sameSecret = (a: string, b: string) => timingSafeEqual(sha256(a), sha256(b))
@@ -105,6 +110,18 @@ const changePin: Handler = async (req, { store }) => {
 
 // ---- dashboard: Settings → API Connections ---------------------------------
 
+/**
+ * Every wrong cashier credential is answered after the same pause, as a real
+ * sign-in service would slow guessing down. The sandbox listens on loopback
+ * only and prints its default password; this is for realism, not secrecy.
+ */
+export const CASHIER_REFUSAL_DELAY_MS = 400
+
+async function refuseCashier(verdicts: FieldVerdict[]): Promise<never> {
+  await new Promise((done) => setTimeout(done, CASHIER_REFUSAL_DELAY_MS))
+  throw new SandboxHttpError(403, 'CASHIER_CREDENTIALS_INVALID', "The cashier's email or password is not correct.", { fields: verdicts })
+}
+
 const getKeys: Handler = async (_req, { store }) => [200, { current: keySummary(store.currentKey), retired: store.retiredKeys.map(retiredSummary) }]
 
 const getCurrentKey: Handler = async (_req, { store }) => [200, keySummary(store.currentKey)]
@@ -122,10 +139,39 @@ const createToken: Handler = async (req, { store, cashier }) => {
   const rawLabel = requireString(body, 'label', 'the name of the service this token is for')
   const label = rawLabel.trim()
   if (label.length > 64 || /[\u0000-\u001f\u007f]/.test(label)) throw new SandboxHttpError(400, 'LABEL_INVALID', 'label must be at most 64 characters without control characters.')
-  const expiresIn = body['expiresIn']
-  if (!TOKEN_EXPIRIES.includes(expiresIn as TokenExpiry)) {
-    throw new SandboxHttpError(400, 'EXPIRY_INVALID', `expiresIn must be one of ${TOKEN_EXPIRIES.join(', ')} (24 hours, 1, 3, 6 or 12 months).`)
+  const expiresIn = requireExpiry(body)
+  await requireCashier(body, store, cashier)
+  const created = await store.createToken(label, expiresIn, true)
+  if (created === 'LABEL_TAKEN') {
+    throw new SandboxHttpError(
+      409,
+      'LABEL_TAKEN',
+      `An active token is already labelled "${label}"; rotate it (POST /api-tokens/{id}/rotate) to replace it without an interruption, invalidate it, or choose another label (one token per service).`,
+    )
   }
+  const { secret, token } = created
+  return [201, { ...tokenSummary(store, token), token: secret, notice: TOKEN_NOTICE }]
+}
+
+/** The refusals of a token rotation, as HTTP errors; shared with the in-process handle. */
+export function rotateRefusal(code: RotateRefusal, id: string, store: SandboxStore): SandboxHttpError {
+  const token = store.tokens.find((t) => t.id === id)
+  switch (code) {
+    case 'TOKEN_NOT_FOUND':
+      return new SandboxHttpError(404, code, `No API token has the id ${JSON.stringify(id)}.`)
+    case 'TOKEN_ALREADY_INVALIDATED':
+      return new SandboxHttpError(409, code, `Token ${id} has been invalidated; create a new token for "${token?.label ?? ''}" instead.`)
+    case 'TOKEN_ALREADY_EXPIRED':
+      return new SandboxHttpError(409, code, `Token ${id} has expired; create a new token for "${token?.label ?? ''}" instead.`)
+    case 'TOKEN_ALREADY_REPLACED':
+      return new SandboxHttpError(409, code, `Token ${id} was already rotated: its successor is ${token?.replacedBy ?? ''}. Rotate the successor, or invalidate ${id} once its last use is behind you.`, {
+        replacedBy: token?.replacedBy,
+      })
+  }
+}
+
+/** Checks the cashier's email and encrypted password in a body, as create and rotate need them. */
+async function requireCashier(body: Record<string, unknown>, store: SandboxStore, cashier: RouteContext['cashier']): Promise<void> {
   const email = requireString(body, 'email', "the cashier's email")
   requireString(body, 'currentPassword', "the cashier's password, encrypted with the organisation key")
   const { verdicts, plaintexts } = decryptSensitiveFields(store, body)
@@ -135,15 +181,28 @@ const createToken: Handler = async (req, { store, cashier }) => {
     // Both compared, always, so the answer does not say which one was wrong.
     const emailOk = sameSecret(email.trim().toLowerCase(), cashier.email.toLowerCase())
     const passwordOk = password !== undefined && sameSecret(password, cashier.password)
-    if (!emailOk || !passwordOk) throw new SandboxHttpError(403, 'CASHIER_CREDENTIALS_INVALID', "The cashier's email or password is not correct.", { fields: verdicts })
+    if (!emailOk || !passwordOk) await refuseCashier(verdicts)
   } finally {
     plaintexts.clear()
   }
-  if (store.activeTokenWithLabel(label)) {
-    throw new SandboxHttpError(409, 'LABEL_TAKEN', `An active token is already labelled "${label}"; invalidate it first or choose another label (one token per service).`)
+}
+
+function requireExpiry(body: Record<string, unknown>): TokenExpiry {
+  const expiresIn = body['expiresIn']
+  if (!TOKEN_EXPIRIES.includes(expiresIn as TokenExpiry)) {
+    throw new SandboxHttpError(400, 'EXPIRY_INVALID', `expiresIn must be one of ${TOKEN_EXPIRIES.join(', ')} (24 hours, 1, 3, 6 or 12 months).`)
   }
-  const { secret, token } = await store.createToken(label, expiresIn as TokenExpiry)
-  return [201, { ...tokenSummary(store, token), token: secret, notice: 'This token is shown once. Store it in your secret manager now; the sandbox keeps only its SHA-256.' }]
+  return expiresIn as TokenExpiry
+}
+
+/** A successor for a token, answered like a create plus `replaces`; the old token keeps working. */
+const rotateToken: Handler = async (req, { store, cashier }, [id]) => {
+  const body = await readJsonObject(req)
+  const expiresIn = requireExpiry(body)
+  await requireCashier(body, store, cashier)
+  const rotated = await store.rotateToken(id!, expiresIn)
+  if (typeof rotated === 'string') throw rotateRefusal(rotated, id!, store)
+  return [201, { ...tokenSummary(store, rotated.token), token: rotated.secret, notice: TOKEN_NOTICE, replaces: id }]
 }
 
 const invalidateToken: Handler = async (req, { store }, [id]) => {
@@ -160,6 +219,7 @@ const ROUTES: [method: string, pattern: RegExp, handler: Handler][] = [
   ['GET', /^\/api-tokens$/, listTokens],
   ['POST', /^\/api-tokens$/, createToken],
   ['DELETE', /^\/api-tokens\/([^/]+)$/, invalidateToken],
+  ['POST', /^\/api-tokens\/([^/]+)\/rotate$/, rotateToken],
   ['POST', /^\/services\/verify-fields$/, verifyFields],
   ['POST', /^\/services\/change-pin$/, changePin],
 ]

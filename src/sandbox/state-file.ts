@@ -2,7 +2,7 @@
 // file, fsync it, rename it over the old one, fsync the directory. A process
 // killed at any instant leaves either the old file or the new one, never half.
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 export const STATE_FILE = 'state.json'
@@ -33,6 +33,10 @@ export interface StoredToken {
   expiresAt: string
   lastUsedAt: string | null
   invalidatedAt: string | null
+  /** The successor's id once the token is rotated (it keeps working until invalidated or expired). */
+  replacedBy: string | null
+  /** The id of the token this one replaced, for a successor made by a rotation. */
+  replaces: string | null
   /** Lowercase hex SHA-256 of the token. The token itself is shown once and never stored. */
   tokenSha256: string
 }
@@ -65,6 +69,11 @@ export async function readState(dir: string): Promise<SandboxState | undefined> 
   }
   const problem = stateProblem(state)
   if (problem) throw new Error(`${join(dir, STATE_FILE)} is not a sandbox state file (${problem}); move it away to start over.`)
+  // Files written before token rotation existed have no links between tokens.
+  for (const token of (state as SandboxState).tokens) {
+    token.replacedBy ??= null
+    token.replaces ??= null
+  }
   return state as SandboxState
 }
 
@@ -123,10 +132,57 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-export async function prepareDirectory(dir: string): Promise<void> {
+/** Names the sandbox itself puts in its data directory (the lock's takeover marker included). */
+const OWN_FILE = /^(state\.json(\..+\.tmp)?|sandbox\.lock(\..+)?)$/
+
+/** A start that cannot go ahead: the message says what to do; `code` is stable for scripts. */
+export class SandboxStartError extends Error {
+  constructor(
+    readonly code: 'SANDBOX_DATA_DIR_IN_USE' | 'SANDBOX_DATA_DIR_NOT_PRIVATE' | 'SANDBOX_STATE_MISSING',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'SandboxStartError'
+  }
+}
+
+/**
+ * Creates the data directory (0700), or makes an existing one private. It holds
+ * the organisation's private key, so a directory other users can read is
+ * fixed when it holds only sandbox files, and refused otherwise.
+ */
+export async function makePrivateDirectory(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  // Temp files of a process killed mid-write: never renamed, so never part of the state.
+  // Windows has no POSIX modes: its ACLs are inherited from the parent folder.
+  if (process.platform === 'win32') return
+  const info = await stat(dir)
+  const notPrivate = (mode: number) =>
+    new SandboxStartError(
+      'SANDBOX_DATA_DIR_NOT_PRIVATE',
+      `The sandbox's data directory ${dir} has mode ${(mode & 0o777).toString(8).padStart(4, '0')}: other users could read its private key. Run \`chmod 700 ${dir}\` and start again.`,
+    )
+  if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
+    throw new SandboxStartError('SANDBOX_DATA_DIR_NOT_PRIVATE', `The sandbox's data directory ${dir} belongs to another user (uid ${info.uid}); choose a directory of your own with --data-dir.`)
+  }
+  if ((info.mode & 0o077) === 0) return
+  // Someone else's files in it (a home directory, a project folder) are not the sandbox's to re-permission.
+  const names = await readdir(dir)
+  if (!names.every((name) => OWN_FILE.test(name))) throw notPrivate(info.mode)
+  try {
+    await chmod(dir, 0o700)
+  } catch {
+    throw notPrivate(info.mode)
+  }
+}
+
+/** Temp files of a process killed mid-write: never renamed, so never part of the state. Only the lock holder may sweep. */
+export async function sweepTempFiles(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     if (name.startsWith(`${STATE_FILE}.`) && name.endsWith(TEMP_SUFFIX)) await rm(join(dir, name), { force: true })
   }
+}
+
+export async function prepareDirectory(dir: string): Promise<void> {
+  await makePrivateDirectory(dir)
+  await sweepTempFiles(dir)
 }

@@ -1,9 +1,11 @@
-// The sandbox's state in memory, with every change written to disk through one
-// queue. Changes that answer with a secret or a key (rotate, create a token)
-// resolve only once a write that includes them has finished.
+// The sandbox's state in memory and on disk. Every change runs alone, in one
+// queue: it edits a copy, the copy is written to disk, and only then does it
+// become the state that requests read. So nothing is served or acknowledged
+// before it is on disk, and no change can be made to a state another change
+// is about to replace.
 import { createHash, createPrivateKey, generateKeyPair, randomBytes, scrypt, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
-import { prepareDirectory, readState, writeStateAtomic, type SandboxState, type StoredKey, type StoredToken, type TokenExpiry } from './state-file.js'
+import { readState, sweepTempFiles, writeStateAtomic, type SandboxState, type StoredKey, type StoredToken, type TokenExpiry } from './state-file.js'
 
 const generateKeyPairAsync = promisify(generateKeyPair)
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>
@@ -16,6 +18,16 @@ export const RETIRED_KEYS_KEPT = 16
 const TOUCH_FLUSH_MS = 1_000
 
 export type TokenStatus = 'active' | 'expired' | 'invalidated'
+/** Why a token cannot be rotated. */
+export type RotateRefusal = 'TOKEN_NOT_FOUND' | 'TOKEN_ALREADY_INVALIDATED' | 'TOKEN_ALREADY_EXPIRED' | 'TOKEN_ALREADY_REPLACED'
+/** A token is flagged as expiring soon within this long of its expiry… */
+export const EXPIRING_SOON_MS = 7 * 24 * 3600_000
+/** …and only in the last quarter of its lifetime (a 24-hour token is not flagged from birth). */
+const EXPIRING_SOON_SHARE = 0.25
+/** A token not presented for this long (by the sandbox's clock) is flagged as unused. */
+export const UNUSED_MS = 30 * 24 * 3600_000
+
+export type PinChange = { changedAt: string } | 'PIN_INCORRECT' | 'PIN_UNCHANGED'
 export type TokenCheck = { ok: true; token: StoredToken } | { ok: false; code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' }
 
 export interface StoreOptions {
@@ -28,11 +40,16 @@ export interface StoreOptions {
 const iso = (ms: number) => new Date(ms).toISOString()
 const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
 
+/** Calendar months, as a person counts them: 31 January + 1 month is the last day of February, not 3 March. */
 export function expiresAt(createdMs: number, expiresIn: TokenExpiry): number {
   if (expiresIn === '24h') return createdMs + 24 * 3600_000
   const months = Number(expiresIn.slice(0, -1))
   const date = new Date(createdMs)
-  date.setUTCMonth(date.getUTCMonth() + months)
+  const target = date.getUTCMonth() + months
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), target + 1, 0)).getUTCDate()
+  date.setUTCDate(1)
+  date.setUTCMonth(target)
+  date.setUTCDate(Math.min(new Date(createdMs).getUTCDate(), lastDay))
   return date.getTime()
 }
 
@@ -55,55 +72,65 @@ async function hashPin(pin: string, salt = randomBytes(16)): Promise<{ salt: str
 }
 
 export class SandboxStore {
+  /** What is on disk: the only state requests read. */
   private state: SandboxState
   private readonly keyObjects = new Map<string, KeyObject>()
   private readonly options: StoreOptions
-  private pendingWrite: Promise<void> | undefined
-  private writeChain: Promise<void> = Promise.resolve()
+  private queue: Promise<unknown> = Promise.resolve()
+  /** lastUsedAt by token id: merged into the next write, not acknowledged to anyone. */
+  private readonly lastUse = new Map<string, string>()
   private touchTimer: ReturnType<typeof setTimeout> | undefined
-  private rotation: Promise<unknown> = Promise.resolve()
-  private pinChange: Promise<unknown> = Promise.resolve()
 
   private constructor(state: SandboxState, options: StoreOptions) {
     this.state = state
     this.options = options
   }
 
-  /** Loads the data directory, or creates the organisation key pair on first start. */
+  /** Loads the data directory, or creates the organisation key pair on first start. The caller holds the directory's lock. */
   static async open(options: StoreOptions): Promise<SandboxStore> {
-    await prepareDirectory(options.dataDir)
+    await sweepTempFiles(options.dataDir)
     const existing = await readState(options.dataDir)
     if (existing) return new SandboxStore(existing, options)
     const now = options.now()
-    const store = new SandboxStore(
-      {
-        format: 'fincode-sandbox-state',
-        version: 1,
-        currentKey: await newKey(options.keyBits, now),
-        retiredKeys: [],
-        tokens: [],
-        transactionPin: { ...(await hashPin(options.initialTransactionPin)), changedAt: iso(now) },
-      },
-      options,
-    )
-    await store.save()
-    return store
+    const first: SandboxState = {
+      format: 'fincode-sandbox-state',
+      version: 1,
+      currentKey: await newKey(options.keyBits, now),
+      retiredKeys: [],
+      tokens: [],
+      transactionPin: { ...(await hashPin(options.initialTransactionPin)), changedAt: iso(now) },
+    }
+    await writeStateAtomic(options.dataDir, first)
+    return new SandboxStore(first, options)
   }
 
-  // ---- persistence ------------------------------------------------------
+  // ---- changes ------------------------------------------------------------
 
-  /** Resolves when a write that started after this call (so includes every change made before it) is on disk. */
-  save(): Promise<void> {
-    if (!this.pendingWrite) {
-      const write = this.writeChain.then(() => {
-        this.pendingWrite = undefined
-        // Snapshot at the moment the write starts: later changes get the next write.
-        return writeStateAtomic(this.options.dataDir, structuredClone(this.state))
-      })
-      this.pendingWrite = write
-      this.writeChain = write.catch(() => undefined)
+  /**
+   * Runs `change` alone, on a copy of the state. When it returns `write: true`
+   * the copy is written to disk and then replaces the state; the promise
+   * resolves after that, so whatever the caller answers is already durable.
+   */
+  private commit<T>(change: (draft: SandboxState) => Promise<{ value: T; write: boolean }> | { value: T; write: boolean }): Promise<T> {
+    const run = this.queue.then(async () => {
+      const draft = structuredClone(this.state)
+      const { value, write } = await change(draft)
+      if (write) {
+        this.mergeLastUse(draft)
+        await writeStateAtomic(this.options.dataDir, draft)
+        this.state = draft
+      }
+      return value
+    })
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private mergeLastUse(draft: SandboxState): void {
+    for (const token of draft.tokens) {
+      const used = this.lastUse.get(token.id)
+      if (used && (token.lastUsedAt === null || used > token.lastUsedAt)) token.lastUsedAt = used
     }
-    return this.pendingWrite
   }
 
   /** Writes soon, without anyone waiting: for lastUsedAt. */
@@ -111,19 +138,19 @@ export class SandboxStore {
     if (this.touchTimer) return
     this.touchTimer = setTimeout(() => {
       this.touchTimer = undefined
-      this.save().catch(() => undefined)
+      this.commit(() => ({ value: undefined, write: true })).catch(() => undefined)
     }, TOUCH_FLUSH_MS)
     this.touchTimer.unref?.()
   }
 
-  /** Writes everything still pending; call before exit. */
+  /** Waits for every change under way and writes what is pending; call before exit. */
   async flush(): Promise<void> {
+    const touched = this.touchTimer !== undefined
     if (this.touchTimer) {
       clearTimeout(this.touchTimer)
       this.touchTimer = undefined
     }
-    await this.rotation.catch(() => undefined)
-    await this.save()
+    await this.commit(() => ({ value: undefined, write: touched }))
   }
 
   // ---- keys -------------------------------------------------------------
@@ -145,19 +172,19 @@ export class SandboxStore {
     return object
   }
 
-  /** A new key pair becomes current; the old one is retired at once. Rotations run one at a time. */
-  rotateKey(): Promise<{ current: StoredKey; retired: StoredKey }> {
-    const run = this.rotation.catch(() => undefined).then(async () => {
-      const next = await newKey(this.options.keyBits, this.options.now())
-      const retired = { ...this.state.currentKey, retiredAt: iso(this.options.now()) }
-      const dropped = [retired, ...this.state.retiredKeys].slice(RETIRED_KEYS_KEPT)
-      for (const k of dropped) this.keyObjects.delete(k.id)
-      this.state = { ...this.state, currentKey: next, retiredKeys: [retired, ...this.state.retiredKeys].slice(0, RETIRED_KEYS_KEPT) }
-      await this.save()
-      return { current: next, retired }
+  /** A new key pair becomes current once it is on disk; the old one is retired in the same write. */
+  async rotateKey(): Promise<{ current: StoredKey; retired: StoredKey }> {
+    // Generated outside the queue: other changes need not wait for the prime search.
+    const next = await newKey(this.options.keyBits, this.options.now())
+    const result = await this.commit((draft) => {
+      const retired = { ...draft.currentKey, retiredAt: iso(this.options.now()) }
+      draft.currentKey = next
+      draft.retiredKeys = [retired, ...draft.retiredKeys].slice(0, RETIRED_KEYS_KEPT)
+      return { value: { current: next, retired }, write: true }
     })
-    this.rotation = run
-    return run
+    const kept = new Set([this.state.currentKey.id, ...this.state.retiredKeys.map((k) => k.id)])
+    for (const id of this.keyObjects.keys()) if (!kept.has(id)) this.keyObjects.delete(id)
+    return result
   }
 
   // ---- API tokens -------------------------------------------------------
@@ -171,12 +198,30 @@ export class SandboxStore {
     return this.state.tokens
   }
 
-  activeTokenWithLabel(label: string): StoredToken | undefined {
-    return this.state.tokens.find((t) => t.label === label && this.tokenStatus(t) === 'active')
+  /** When the token was last presented: possibly newer than the last write. */
+  lastUsedAt(token: StoredToken): string | null {
+    return this.lastUse.get(token.id) ?? token.lastUsedAt
   }
 
-  /** Creates a token; the returned secret exists nowhere else once the response is sent. */
-  async createToken(label: string, expiresIn: TokenExpiry): Promise<{ secret: string; token: StoredToken }> {
+  private activeWithLabel(state: SandboxState, label: string): StoredToken | undefined {
+    return state.tokens.find((t) => t.label === label && this.tokenStatus(t) === 'active')
+  }
+
+  /**
+   * Creates a token; the returned secret exists nowhere else once the response is sent.
+   * With `uniqueLabel`, a label that an active token has is refused inside the same
+   * step (two creates racing for one label cannot both win).
+   */
+  createToken(label: string, expiresIn: TokenExpiry, uniqueLabel = false): Promise<{ secret: string; token: StoredToken } | 'LABEL_TAKEN'> {
+    return this.commit<{ secret: string; token: StoredToken } | 'LABEL_TAKEN'>((draft) => {
+      if (uniqueLabel && this.activeWithLabel(draft, label)) return { value: 'LABEL_TAKEN' as const, write: false }
+      const created = this.newToken(label, expiresIn, null)
+      draft.tokens.push(created.token)
+      return { value: created, write: true }
+    })
+  }
+
+  private newToken(label: string, expiresIn: TokenExpiry, replaces: string | null): { secret: string; token: StoredToken } {
     const secret = `fcs_${randomBytes(32).toString('base64url')}`
     const now = this.options.now()
     const token: StoredToken = {
@@ -187,21 +232,53 @@ export class SandboxStore {
       expiresAt: iso(expiresAt(now, expiresIn)),
       lastUsedAt: null,
       invalidatedAt: null,
+      replacedBy: null,
+      replaces,
       tokenSha256: sha256Hex(secret),
     }
-    this.state.tokens = [...this.state.tokens, token]
-    await this.save()
     return { secret, token }
   }
 
-  async invalidateToken(id: string): Promise<StoredToken | undefined> {
-    const token = this.state.tokens.find((t) => t.id === id)
-    if (!token) return undefined
-    if (!token.invalidatedAt) {
+  /**
+   * Makes a successor for an active token: same label, its own expiry. The old
+   * token gets `replacedBy` and keeps working until it is invalidated or expires,
+   * so a service can switch over without an interruption. Refused for a token
+   * that is invalidated, expired or already replaced (checked in the same step).
+   */
+  rotateToken(id: string, expiresIn?: TokenExpiry): Promise<{ secret: string; token: StoredToken } | RotateRefusal> {
+    return this.commit<{ secret: string; token: StoredToken } | RotateRefusal>((draft) => {
+      const old = draft.tokens.find((t) => t.id === id)
+      if (!old) return { value: 'TOKEN_NOT_FOUND', write: false }
+      const status = this.tokenStatus(old)
+      if (status === 'invalidated') return { value: 'TOKEN_ALREADY_INVALIDATED', write: false }
+      if (status === 'expired') return { value: 'TOKEN_ALREADY_EXPIRED', write: false }
+      if (old.replacedBy) return { value: 'TOKEN_ALREADY_REPLACED', write: false }
+      const successor = this.newToken(old.label, expiresIn ?? old.expiresIn, old.id)
+      old.replacedBy = successor.token.id
+      draft.tokens.push(successor.token)
+      return { value: successor, write: true }
+    })
+  }
+
+  /** Active tokens near their end, and active tokens nobody has presented for a month. */
+  tokenFlags(token: StoredToken): { expiringSoon: boolean; unusedFor30Days: boolean } {
+    if (this.tokenStatus(token) !== 'active') return { expiringSoon: false, unusedFor30Days: false }
+    const now = this.options.now()
+    const end = Date.parse(token.expiresAt)
+    const lifetime = end - Date.parse(token.createdAt)
+    const left = end - now
+    const lastSeen = Date.parse(this.lastUsedAt(token) ?? token.createdAt)
+    return { expiringSoon: left <= EXPIRING_SOON_MS && left <= lifetime * EXPIRING_SOON_SHARE, unusedFor30Days: now - lastSeen >= UNUSED_MS }
+  }
+
+  invalidateToken(id: string): Promise<StoredToken | undefined> {
+    return this.commit((draft) => {
+      const token = draft.tokens.find((t) => t.id === id)
+      if (!token) return { value: undefined, write: false }
+      if (token.invalidatedAt) return { value: token, write: false }
       token.invalidatedAt = iso(this.options.now())
-      await this.save()
-    }
-    return token
+      return { value: token, write: true }
+    })
   }
 
   /** Looks a presented token up by its hash and says why it is refused, if it is. */
@@ -212,30 +289,23 @@ export class SandboxStore {
     const status = this.tokenStatus(token)
     if (status === 'invalidated') return { ok: false, code: 'TOKEN_REVOKED' }
     if (status === 'expired') return { ok: false, code: 'TOKEN_EXPIRED' }
-    token.lastUsedAt = iso(this.options.now())
+    this.lastUse.set(token.id, iso(this.options.now()))
     this.saveLater()
     return { ok: true, token }
   }
 
   // ---- the cashier's transaction PIN -----------------------------------
 
-  private async pinMatches(pin: string): Promise<boolean> {
-    const { salt, scrypt: expected } = this.state.transactionPin
-    const actual = await hashPin(pin, Buffer.from(salt, 'base64'))
-    return timingSafeEqual(Buffer.from(actual.scrypt, 'base64'), Buffer.from(expected, 'base64'))
-  }
-
-  /** Checks the current PIN and sets the new one; one change at a time, so check-then-set cannot interleave. */
-  changePin(current: string, next: string): Promise<{ changedAt: string } | 'PIN_INCORRECT' | 'PIN_UNCHANGED'> {
-    const run = this.pinChange.then(async () => {
-      if (!(await this.pinMatches(current))) return 'PIN_INCORRECT' as const
-      if (current === next) return 'PIN_UNCHANGED' as const
+  /** Checks the current PIN and sets the new one in one step of the queue, so nothing can interleave. */
+  changePin(current: string, next: string): Promise<PinChange> {
+    return this.commit<PinChange>(async (draft) => {
+      const { salt, scrypt: expected } = draft.transactionPin
+      const actual = await hashPin(current, Buffer.from(salt, 'base64'))
+      if (!timingSafeEqual(Buffer.from(actual.scrypt, 'base64'), Buffer.from(expected, 'base64'))) return { value: 'PIN_INCORRECT' as const, write: false }
+      if (current === next) return { value: 'PIN_UNCHANGED' as const, write: false }
       const changedAt = iso(this.options.now())
-      this.state.transactionPin = { ...(await hashPin(next)), changedAt }
-      await this.save()
-      return { changedAt }
+      draft.transactionPin = { ...(await hashPin(next)), changedAt }
+      return { value: { changedAt }, write: true }
     })
-    this.pinChange = run.catch(() => undefined)
-    return run
   }
 }

@@ -19,6 +19,8 @@ for (let generation = 1; ; generation++) {
       expiresAt: '2026-02-01T00:00:00.000Z',
       lastUsedAt: null,
       invalidatedAt: null,
+      replacedBy: null,
+      replaces: null,
       tokenSha256: (generation % 16).toString(16).repeat(64),
     })),
     transactionPin: { salt: 's', scrypt: 'h', changedAt: '2026-01-01T00:00:00.000Z' },

@@ -24,6 +24,8 @@ export function ApiTokensPage() {
     secret.current = ''
   }, [created])
   const [toInvalidate, setToInvalidate] = useState<TokenSummary | null>(null)
+  // The token whose successor the form at the top makes, instead of a new token.
+  const [rotating, setRotating] = useState<TokenSummary | null>(null)
   const [invalidating, setInvalidating] = useState(false)
   const [listNote, setListNote] = useState<string | null>(null)
   const activeLabels = useMemo(() => (tokens ?? []).filter((t) => t.status === 'active').map((t) => t.label), [tokens])
@@ -68,12 +70,18 @@ export function ApiTokensPage() {
         <NewToken token={created} box={secretBox} onDone={() => setCreated(null)} />
       ) : (
         <CreateTokenForm
+          key={rotating?.id ?? 'create'}
           publicKey={key?.publicKey ?? null}
           sandbox={sandbox}
           activeLabels={activeLabels}
-          onCreated={async ({ token, ...summary }) => {
-            secret.current = token
-            setCreated(summary)
+          rotating={rotating}
+          onCancel={() => setRotating(null)}
+          onCreated={async ({ token, note, ...summary }) => {
+            setRotating(null)
+            if (token) {
+              secret.current = token
+              setCreated(summary)
+            } else if (note) setListNote(note)
             await reload()
           }}
         />
@@ -105,17 +113,33 @@ export function ApiTokensPage() {
             </thead>
             <tbody>
               {tokens.map((t) => (
-                <tr key={t.id} data-token-label={t.label}>
+                <tr key={t.id} data-token-label={t.label} data-token-id={t.id}>
                   <th scope="row" data-label="Service">
                     {t.label}
                     {t.usedByDemoBackend && <span className="hint"> (this demo's server)</span>}
+                    <RotationLink token={t} tokens={tokens} />
                   </th>
                   <td data-label="Expires">{date(t.expiresAt)}</td>
                   <td data-label="Last used">{date(t.lastUsedAt)}</td>
                   <td data-label="Status">
                     <span className={t.status === 'active' ? 'badge ok' : 'badge bad'}>{t.status}</span>
+                    {t.expiringSoon && <span className="badge bad"> expires soon</span>}
+                    {t.unusedFor30Days && <span className="badge bad"> unused 30 days</span>}
                   </td>
                   <td data-label="">
+                    {t.status === 'active' && !t.replacedBy && (
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        onClick={() => {
+                          setCreated(null)
+                          setRotating(t)
+                          window.scrollTo({ top: 0 })
+                        }}
+                      >
+                        Rotate<span className="visually-hidden"> {t.label}</span>
+                      </button>
+                    )}{' '}
                     {t.status === 'active' && (
                       <button type="button" className="button secondary small" onClick={() => setToInvalidate(t)}>
                         Invalidate<span className="visually-hidden"> {t.label}</span>
@@ -138,6 +162,11 @@ export function ApiTokensPage() {
         onCancel={() => setToInvalidate(null)}
       >
         <p>The token stops working at once: every request that uses it is refused. This cannot be undone.</p>
+        {toInvalidate?.replacedBy && (
+          <p className="hint">
+            Its successor keeps working. It was last used {date(toInvalidate.lastUsedAt)}: invalidate it once no service uses it any more.
+          </p>
+        )}
         {toInvalidate?.usedByDemoBackend && (
           <p className="hint">This is the token the demo's own server uses; it will create itself a new one.</p>
         )}
@@ -146,12 +175,29 @@ export function ApiTokensPage() {
   )
 }
 
+/** Both tokens of a rotation point at each other: the successor says what it replaces, the old one what replaced it. */
+function RotationLink({ token, tokens }: { token: TokenSummary; tokens: TokenSummary[] }) {
+  const other = (id: string) => tokens.find((t) => t.id === id)
+  if (token.replacedBy) {
+    const successor = other(token.replacedBy)
+    return <span className="hint"> — replaced by the token created {date(successor?.createdAt ?? null)}</span>
+  }
+  if (token.replaces) {
+    const old = other(token.replaces)
+    return <span className="hint"> — replaces the token created {date(old?.createdAt ?? null)}</span>
+  }
+  return null
+}
+
 function CreateTokenForm(props: {
   publicKey: string | null
   sandbox: { cashier: { email: string }; expiries: ExpiryOption[] } | null
   /** Labels of the active tokens: a LABEL_TAKEN refusal stands only while its label is one of them. */
   activeLabels: readonly string[]
-  onCreated: (token: { token: string } & TokenSummary) => Promise<void>
+  /** Set: the form makes a successor for this token (same label) instead of a new token. */
+  rotating: TokenSummary | null
+  onCancel: () => void
+  onCreated: (token: { token?: string; note?: string } & TokenSummary) => Promise<void>
 }) {
   const id = useId()
   const password = useEncryptedField({ publicKey: props.publicKey, name: CASHIER_PASSWORD_FIELD, required: "Enter the cashier's password." })
@@ -170,11 +216,16 @@ function CreateTokenForm(props: {
   }, [takenLabel, label, props.activeLabels])
   const [busy, setBusy] = useState(false)
   const expiries = props.sandbox?.expiries ?? []
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    if (props.rotating) heading.current?.focus()
+  }, [props.rotating])
 
   const send = password.handleSubmit(async (values) => {
     setBusy(true)
     try {
-      await props.onCreated(await api.createToken({ label: label.trim(), expiry, email, ...values }))
+      if (props.rotating) await props.onCreated(await api.rotateToken(props.rotating.id, { expiry, email, ...values }))
+      else await props.onCreated(await api.createToken({ label: label.trim(), expiry, email, ...values }))
       setLabel('')
     } catch (error) {
       setErrors({ form: error instanceof DemoApiError ? `${error.code}: ${error.message}` : String(error) })
@@ -188,7 +239,7 @@ function CreateTokenForm(props: {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const found: typeof errors = {}
-    if (!label.trim()) found.label = 'Name the service that will use this token.'
+    if (!props.rotating && !label.trim()) found.label = 'Name the service that will use this token.'
     if (!expiry) found.expiry = 'Choose when the token expires.'
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) found.email = 'Enter the cashier’s email address.'
     setErrors(found)
@@ -202,7 +253,16 @@ function CreateTokenForm(props: {
 
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Create a token</h2>
+      <h2 id={`${id}-title`} ref={heading} tabIndex={-1}>
+        {props.rotating ? `Rotate “${props.rotating.label}”` : 'Create a token'}
+      </h2>
+      {props.rotating && (
+        <p>
+          A successor for this service's token, with the same name. The current token keeps working until you invalidate it, so
+          the service can switch over without an interruption: put the successor where it reads its token, then invalidate the
+          old one once its last use (in the list below) is behind you.
+        </p>
+      )}
       {props.sandbox && (
         <p className="hint">
           The sandbox's cashier is <code>{props.sandbox.cashier.email}</code>; the terminal that runs <code>npm run demo</code>{' '}
@@ -210,26 +270,28 @@ function CreateTokenForm(props: {
         </p>
       )}
       <form onSubmit={onSubmit} noValidate>
-        <div className="field">
-          <label htmlFor={`${id}-label`} className="label">
-            Service name
-          </label>
-          <input
-            id={`${id}-label`}
-            className="input"
-            value={label}
-            onChange={(e) => setLabel(e.target.value)}
-            aria-invalid={Boolean(errors.label)}
-            aria-describedby={`${id}-label-hint ${id}-label-error`}
-            maxLength={64}
-          />
-          <p id={`${id}-label-hint`} className="hint">
-            One token per service, e.g. “payouts-worker”.
-          </p>
-          <p id={`${id}-label-error`} className="field-error">
-            {errors.label}
-          </p>
-        </div>
+        {!props.rotating && (
+          <div className="field">
+            <label htmlFor={`${id}-label`} className="label">
+              Service name
+            </label>
+            <input
+              id={`${id}-label`}
+              className="input"
+              value={label}
+              onChange={(e) => setLabel(e.target.value)}
+              aria-invalid={Boolean(errors.label)}
+              aria-describedby={`${id}-label-hint ${id}-label-error`}
+              maxLength={64}
+            />
+            <p id={`${id}-label-hint`} className="hint">
+              One token per service, e.g. “payouts-worker”.
+            </p>
+            <p id={`${id}-label-error`} className="field-error">
+              {errors.label}
+            </p>
+          </div>
+        )}
         <div className="field">
           <label htmlFor={`${id}-expiry`} className="label">
             Expires after
@@ -277,8 +339,13 @@ function CreateTokenForm(props: {
         </p>
         <div className="actions">
           <button type="submit" className="button primary" disabled={busy || !props.publicKey}>
-            {busy ? 'Creating…' : 'Create token'}
+            {props.rotating ? (busy ? 'Rotating…' : 'Rotate token') : busy ? 'Creating…' : 'Create token'}
           </button>
+          {props.rotating && (
+            <button type="button" className="button secondary" onClick={props.onCancel}>
+              Cancel
+            </button>
+          )}
         </div>
       </form>
     </section>
@@ -291,12 +358,18 @@ function NewToken({ token, box, onDone }: { token: TokenSummary; box: RefObject<
   return (
     <section className="card highlight" aria-labelledby="new-token-title">
       <h2 id="new-token-title" ref={heading} tabIndex={-1}>
-        Token for “{token.label}” created
+        {token.replaces ? `Successor for “${token.label}” created` : `Token for “${token.label}” created`}
       </h2>
       <p>
         <strong>Copy it now: it is shown only once.</strong> The sandbox stores only its hash. It expires on{' '}
         {date(token.expiresAt)}.
       </p>
+      {token.replaces && (
+        <p>
+          The old token keeps working. Put this one where the service reads its token, then invalidate the old one once its last
+          use is behind you.
+        </p>
+      )}
       <label htmlFor="new-token" className="label">
         API token
       </label>

@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url'
+
+// framework-tests/ holds the lockfile and node_modules that both apps share.
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  turbopack: { root },
+  outputFileTracingRoot: root,
+}
+
+export default nextConfig

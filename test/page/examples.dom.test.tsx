@@ -1,0 +1,86 @@
+// The examples of docs/key-rotation.md, run against a real sandbox behind the forwarding app.
+import { act, cleanup, render, waitFor } from '@testing-library/react'
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotation-app.js'
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js'
+import { typeInto } from '../react/harness.js'
+import { App } from './examples/key-provider.js'
+import { mountPinForm } from './examples/pin-form-dom.js'
+
+let sandbox: TestSandbox
+let app: KeyRotationApp
+let restoreFetch = () => {}
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox()
+  app = await startKeyRotationApp(sandbox)
+  // The page is served by the app, so "/api/fincode-key" is its key endpoint.
+  ;(window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${app.url}/pin`)
+  // happy-dom's clone() of a socket-backed Response empties both bodies (capricorn86/happy-dom#2353, open), and the
+  // example hands fetch's Response to submitWithKeyRecovery, which reads a 409 from a clone as browsers allow.
+  // Buffered answers clone correctly; Chromium runs the same recovery on fetch's own Responses (recover.browser.test.ts).
+  const pageFetch = globalThis.fetch
+  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
+    const response = await pageFetch(...args)
+    return new Response(await response.text(), { status: response.status, headers: response.headers })
+  }
+  restoreFetch = () => (globalThis.fetch = pageFetch)
+})
+afterAll(async () => {
+  restoreFetch()
+  await app?.close()
+  await sandbox?.dispose()
+})
+afterEach(() => {
+  cleanup()
+  app.keyMode('live')
+})
+
+test('pin-form-dom.ts: a key rotated while the PIN is typed costs no retype', async () => {
+  document.body.innerHTML = '<form><input type="password" data-encrypted-name="transactionPin"><button>Send</button><output></output></form>'
+  const form = document.querySelector('form')!
+  const unmount = mountPinForm(form, { keyUrl: '/api/fincode-key', sendUrl: '/api/verify' })
+  try {
+    typeInto(form.querySelector('input')!, '482913')
+    await sandbox.rotateKey()
+    const forwards = app.forwards.length
+    form.requestSubmit()
+    await waitFor(() => expect(form.querySelector('output')!.textContent).toBe('PIN changed.'))
+    expect(app.forwards.slice(forwards).map((f) => f.status)).toEqual([409, 200])
+    expect(form.querySelector('input')!.value).toBe('')
+  } finally {
+    unmount()
+  }
+})
+
+test('pin-form-dom.ts: a stale key on the server shows ERR_KEY_STALE’s message; the PIN stays typed', async () => {
+  app.keyMode('stale')
+  await sandbox.rotateKey()
+  document.body.innerHTML = '<form><input type="password" data-encrypted-name="transactionPin"><button>Send</button><output></output></form>'
+  const form = document.querySelector('form')!
+  const unmount = mountPinForm(form, { keyUrl: '/api/fincode-key', sendUrl: '/api/verify' })
+  try {
+    typeInto(form.querySelector('input')!, '482913')
+    form.requestSubmit()
+    await waitFor(() => expect(form.querySelector('output')!.textContent).toMatch(/still serves that same key/))
+    expect(form.querySelector('input')!.value).toBe('482913')
+  } finally {
+    unmount()
+  }
+})
+
+test('key-provider.tsx: the form gets the key from the provider; a failing endpoint shows its error and a retry', async () => {
+  app.keyMode('down')
+  const saved: Record<string, string>[] = []
+  const view = render(<App save={async (values) => void saved.push(values)} />)
+  await view.findByText(/could not be loaded from \/api\/fincode-key: it answered HTTP 503/)
+  expect(view.getByText('Change PIN')).toHaveProperty('disabled', true)
+
+  app.keyMode('live')
+  await act(async () => view.getByText('Try again').click())
+  await waitFor(() => expect(view.getByText('Change PIN')).toHaveProperty('disabled', false))
+  typeInto(view.getByLabelText('Transaction PIN') as HTMLInputElement, '482913')
+  await act(async () => view.getByText('Change PIN').click())
+  await waitFor(() => expect(saved).toHaveLength(1))
+  expect(saved[0]).toEqual({ transactionPin: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/) })
+})
