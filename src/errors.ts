@@ -29,8 +29,11 @@ export type FincodeClientErrorCode =
   | 'ERR_ABORTED'
   | 'ERR_NETWORK'
 
-/** The React entry's own codes (`fincode-secure/react`): the key has not loaded yet; a field failed `required` or `validate()`. */
+/** The form entries' own codes (`fincode-secure/react`, `fincode-secure/dom`): the key has not loaded yet; a field failed `required` or `validate()`. */
 export type FincodeFormErrorCode = 'ERR_KEY_MISSING' | 'ERR_VALUE_INVALID'
+
+/** Every code of the library: the core's, the server client's and the forms'. One `switch (error.code)` may name any of them. */
+export type FincodeErrorCode = FincodeSecureErrorCode | FincodeClientErrorCode | FincodeFormErrorCode
 
 /**
  * Every failure of the library: a rejected promise (never a synchronous throw from the encryption functions) with a
@@ -47,7 +50,7 @@ export type FincodeFormErrorCode = 'ERR_KEY_MISSING' | 'ERR_VALUE_INVALID'
  * }
  * ```
  */
-export class FincodeSecureError<Code extends FincodeSecureErrorCode | FincodeClientErrorCode | FincodeFormErrorCode = FincodeSecureErrorCode> extends Error {
+export class FincodeSecureError<Code extends FincodeErrorCode = FincodeSecureErrorCode> extends Error {
   /** Stable, machine-readable reason. Switch on this, not on `message`. */
   readonly code: Code
 
@@ -62,8 +65,9 @@ export class FincodeSecureError<Code extends FincodeSecureErrorCode | FincodeCli
  * True for a `FincodeSecureError` (including its subclass `FincodeApiError` from
  * `fincode-secure/server`), also one from another copy of the library or
  * another realm (an iframe, a test environment), where `instanceof` fails.
+ * Its `code` is then any of the library's codes (`FincodeErrorCode`).
  */
-export function isFincodeSecureError(value: unknown): value is FincodeSecureError {
+export function isFincodeSecureError(value: unknown): value is FincodeSecureError<FincodeErrorCode> {
   if (value instanceof FincodeSecureError) return true
   const v = value as { name?: unknown; code?: unknown } | null
   return typeof v === 'object' && v !== null && typeof v.code === 'string' && (v.name === 'FincodeSecureError' || v.name === 'FincodeApiError')

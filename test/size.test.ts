@@ -7,18 +7,19 @@ describe('bundle size', () => {
   let encryptOnly: Bundle
   let wholeCore: Bundle
   let react: Bundle
-  let coreForReact: Bundle
+  let oneHook: Bundle
+  let dom: Bundle
   let keyRotated: Bundle
   let keyProvider: Bundle
 
   beforeAll(async () => {
     encryptOnly = await bundle(`export { encryptPayload } from 'fincode-secure'`)
     wholeCore = await bundle(`export * from 'fincode-secure'`)
-    // The hooks; the key provider (issue 15) has its own budget below.
-    react = await bundle(`export { useEncryptedField, useEncryptedFields, FincodeSecureError, isFincodeSecureError } from 'fincode-secure/react'`, ['react', 'react-dom'])
+    // The hooks and <EncryptedInput>; the key provider (issue 15) has its own budget below.
+    react = await bundle(`export { useEncryptedField, useEncryptedFields, EncryptedInput, FincodeSecureError, isFincodeSecureError } from 'fincode-secure/react'`, ['react', 'react-dom'])
     keyProvider = await bundle(`export * from 'fincode-secure/react'`, ['react', 'react-dom'])
-    // What the React entry takes from the core (and re-exports), bundled alone.
-    coreForReact = await bundle(`export { encryptPayload, importPublicKey, FincodeSecureError, isFincodeSecureError } from 'fincode-secure'`)
+    oneHook = await bundle(`export { useEncryptedField } from 'fincode-secure/react'`, ['react', 'react-dom'])
+    dom = await bundle(`export { encryptForm } from 'fincode-secure/dom'`)
     keyRotated = await bundle(`export { readKeyRotated, isKeyRotatedAnswer } from 'fincode-secure'`)
   })
 
@@ -26,16 +27,24 @@ describe('bundle size', () => {
     expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2048)
   })
 
-  // The issue's "fincode-secure/react, React excluded: at most 3,072 bytes" is read as
-  // the hooks' own cost on top of the core, which has its own budget above. With the
-  // core counted in as well the entry is ~4.1 KB: the second test keeps it from growing much.
-  it('the React hooks add at most 3,072 bytes to the core they use, React excluded', () => {
-    expect(react.gzipBytes - coreForReact.gzipBytes).toBeLessThanOrEqual(3072)
+  // Issue 11: what an app pays for one encrypted field, the forms controller and the core included,
+  // React excluded. Measured 5,102 when set; met by what the code does, not by how it is spelled.
+  it('import { useEncryptedField } from fincode-secure/react costs at most 5,120 bytes', () => {
+    expect(oneHook.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
+    expect(oneHook.gzipBytes).toBeLessThanOrEqual(5120)
   })
 
-  it('fincode-secure/react, core included and React excluded, stays within 4,352 bytes', () => {
-    expect(react.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
-    expect(react.gzipBytes).toBeLessThanOrEqual(4352)
+  it('the whole React entry (hooks and <EncryptedInput>) stays within 5,888 bytes (a guard against growth)', () => {
+    expect(react.code).toMatch(/from\s*"react"/)
+    expect(react.gzipBytes).toBeLessThanOrEqual(5888)
+  })
+
+  // Issue 14 asks for at most 4,096 bytes. NOT MET yet: the core alone is ~2,040 and the forms
+  // controller with the DOM binding ~2,800 (measured 4,865 in all). This guard keeps it from
+  // growing until the gap is closed (see the forms helper's report); it is not the issue's budget.
+  it('import { encryptForm } from fincode-secure/dom stays within 4,928 bytes (issue budget 4,096: not met)', () => {
+    expect(dom.code).not.toMatch(/react/i)
+    expect(dom.gzipBytes).toBeLessThanOrEqual(4928)
   })
 
   // The page's half of the rotated-key answer (docs/key-rotation.md): measured 574 bytes,

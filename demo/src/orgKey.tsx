@@ -1,6 +1,6 @@
 // The organisation's public key, shared by every page: the Encryption Keys page
 // and the PIN form read the same state, so a rotation anywhere reaches the form.
-import { importPublicKey, isFincodeSecureError, type FincodeSecureError } from 'fincode-secure'
+import { importPublicKey, isFincodeSecureError, type FincodeErrorCode, type FincodeSecureError } from 'fincode-secure'
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { api, type OrganisationKey } from './api.js'
 import { isLoopbackHost } from './loopback.mjs'
@@ -19,7 +19,7 @@ interface OrgKeyState {
    * The library's own verdict on this page: importing the key fails with
    * ERR_WEBCRYPTO_UNAVAILABLE on a non-secure origin, before anything is typed.
    */
-  cryptoError: FincodeSecureError | null
+  cryptoError: FincodeSecureError<FincodeErrorCode> | null
   rotate: () => Promise<{ previousFingerprint: string; fingerprint: string }>
   reload: () => Promise<void>
 }
@@ -29,7 +29,7 @@ const OrgKeyContext = createContext<OrgKeyState | null>(null)
 export function OrgKeyProvider({ children }: { children: ReactNode }) {
   const [key, setKey] = useState<OrgKeyState['key']>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
-  const [cryptoError, setCryptoError] = useState<FincodeSecureError | null>(null)
+  const [cryptoError, setCryptoError] = useState<FincodeSecureError<FincodeErrorCode> | null>(null)
 
   const reload = useCallback(async () => {
     if (!isLoopbackHost(location.hostname)) {

@@ -1,5 +1,7 @@
-// fincode-secure/react: encrypted form fields for React 19. The core entry
+// fincode-secure/react: encrypted form fields for React 19, a thin adapter over
+// the framework-free forms controller (src/forms). The core entry
 // ('fincode-secure') never imports React; this entry imports the core.
+export { EncryptedInput, type EncryptedInputComponentProps } from './encrypted-input.js'
 export { useEncryptedField } from './use-encrypted-field.js'
 export { useEncryptedFields } from './use-encrypted-fields.js'
 export type {
@@ -10,8 +12,17 @@ export type {
   EncryptedInputProps,
   EncryptedSubmit,
   EncryptedValues,
+  FincodeFormError,
+  FormMessages,
   UseEncryptedFieldOptions,
   UseEncryptedFieldsOptions,
 } from './types.js'
-export { FincodeSecureError, isFincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
+export {
+  FincodeSecureError,
+  isFincodeSecureError,
+  type FincodeClientErrorCode,
+  type FincodeErrorCode,
+  type FincodeFormErrorCode,
+  type FincodeSecureErrorCode,
+} from '../errors.js'
 export { FincodeKeyProvider, useFincodeKey, type FincodeKey, type FincodeKeyProviderProps } from './key-provider.js'

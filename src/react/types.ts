@@ -1,7 +1,11 @@
 import type { FormEvent, RefCallback } from 'react'
-import type { FincodeFormError } from './errors.js'
 import type { PublicKeyInput } from '../key.js'
 import type { EncryptionScheme } from '../scheme.js'
+import type { FincodeFormError } from '../forms/errors.js'
+import type { FormMessages } from '../forms/messages.js'
+import type { EncryptedValues } from '../forms/submit.js'
+
+export type { EncryptedValues, FincodeFormError, FormMessages }
 
 /**
  * - `idle`: nothing encrypted yet, or the value changed since.
@@ -19,14 +23,20 @@ export interface UseEncryptedFieldOptions {
   name: string
   /**
    * Runs on the plaintext right before it is encrypted (not on each keystroke). Return a message to refuse it, `null` to accept.
-   * A message that contains the value is replaced by a generic one, and so is a validator's exception: messages end up
-   * in state, logs and error reports.
+   * A message that repeats 4 or more consecutive characters of the value (spaces and punctuation ignored) is replaced by
+   * `messages.notAccepted`, and so is a validator's exception: messages end up in state, logs and error reports.
    */
   validate?: (value: string) => string | null | undefined
   /** An empty field is refused (`true`, or the message to show). Otherwise an empty field is submitted as `''`, not encrypted. */
   required?: boolean | string
   /** Padding variant passed to `encryptPayload`; default RSA-OAEP SHA-256 / MGF1-SHA-256. Keep its identity stable. */
   scheme?: EncryptionScheme
+  /** The visible input's `inputMode`: `'numeric'` (the default) for PINs, `'text'` for passwords and answers. */
+  inputMode?: 'numeric' | 'text'
+  /** The visible input's `autoComplete`; default `'off'`. E.g. `'current-password'` for a password. */
+  autoComplete?: string
+  /** Replaces the library's own messages (required, not accepted, key not loaded), e.g. with another language. */
+  messages?: Partial<FormMessages>
 }
 
 /** Spread onto the visible `<input>`. Uncontrolled and nameless: the plaintext stays in the DOM and out of every `FormData`. */
@@ -35,11 +45,11 @@ export interface EncryptedInputProps {
   ref: RefCallback<HTMLInputElement>
   /** Masked, like any PIN or password field. */
   type: 'password'
-  /** A numeric keyboard on phones. */
-  inputMode: 'numeric'
-  /** Asks the browser not to fill in or remember the value. */
-  autoComplete: 'off'
-  /** `true` while a `required` or `validate` message is shown. */
+  /** `'numeric'` (a numeric keyboard on phones) for PINs, `'text'` for passwords and answers; set per field. */
+  inputMode: 'numeric' | 'text'
+  /** `'off'` by default: the browser neither fills in nor remembers the value; set per field. */
+  autoComplete: string
+  /** `true` while the field shows an error. */
   'aria-invalid': boolean
   /** `true` when the `required` option is set. */
   'aria-required': boolean
@@ -57,9 +67,6 @@ export interface EncryptedHiddenInputProps {
   value: string
 }
 
-/** Ciphertexts by field name, e.g. `{ transactionPin: 'kq3…==' }`. */
-export type EncryptedValues = Record<string, string>
-
 /** What the encrypted fields of a form share: one way to submit them all. */
 export interface EncryptedSubmit {
   /**
@@ -68,10 +75,23 @@ export interface EncryptedSubmit {
    * Give a form either `onSubmit` or `action`, not both.
    */
   onSubmit: (event: FormEvent<HTMLFormElement>) => void
-  /** Wraps a submit handler: prevents the native submission, encrypts, empties the visible inputs, then calls `fn` with the ciphertexts. */
+  /**
+   * Wraps a submit handler: prevents the native submission, encrypts, calls `fn` with the ciphertexts (and
+   * `fincodeKeyFingerprint`), and empties the visible inputs once `fn` resolved. If `fn` throws, nothing is emptied.
+   */
   handleSubmit: (fn: (values: EncryptedValues, event?: FormEvent<HTMLFormElement>) => unknown) => (event?: FormEvent<HTMLFormElement>) => Promise<void>
-  /** Wraps a React 19 form action: `fn` gets the `FormData` with each field's ciphertext under its `name`. `useFormStatus` stays pending while it encrypts. */
+  /**
+   * Wraps a React 19 form action, or the `dispatch` of `useActionState`: `fn` gets the `FormData` with each field's
+   * ciphertext under its `name`, and is called inside a transition. `useFormStatus` stays pending while it encrypts.
+   * The library cannot see when a `dispatch`'s action ends: use `actionState` to empty the inputs after it.
+   */
   action: (fn: (formData: FormData) => unknown) => (formData: FormData) => Promise<void>
+  /**
+   * Wraps the app's own action for `useActionState(pin.actionState(save), initialState)`: encrypts, calls
+   * `save(previousState, formData)` with the ciphertexts in `formData`, empties the visible inputs once it resolved,
+   * and returns its state. A submission refused after React started the action returns the previous state.
+   */
+  actionState: <State>(fn: (previous: State, formData: FormData) => State | Promise<State>) => (previous: State, formData: FormData) => Promise<State>
   /** Empties the visible inputs and forgets ciphertexts and errors. */
   reset: () => void
 }
@@ -91,7 +111,7 @@ export interface EncryptedField extends EncryptedSubmit {
   encrypt: () => Promise<string>
   /** Where the field is: see `EncryptedFieldStatus`. */
   readonly status: EncryptedFieldStatus
-  /** Why `status` is `'error'`. Never contains the value. The next keystroke clears it (a bad key is reported again on the next encryption). */
+  /** Why `status` is `'error'`. Never contains the value. The next keystroke clears it (a bad key is reported again on the next submit). */
   readonly error: FincodeFormError | null
   /** The `validate()`/`required` message when that is the error (`error.code === 'ERR_VALUE_INVALID'`), else `null`. */
   readonly validationMessage: string | null

@@ -1,7 +1,45 @@
-import { check } from './errors.js'
-import { configure, createField } from './field-controller.js'
-import type { EncryptedField, UseEncryptedFieldOptions } from './types.js'
+import { FieldController } from '../forms/field.js'
+import { guardForm } from '../forms/form-guard.js'
+import { encryptFields } from '../forms/submit.js'
+import { checkFieldOptions } from './option-checks.js'
+import { submitHandlers } from './submit-handlers.js'
+import type { EncryptedField, EncryptedInputProps, EncryptedSubmit, UseEncryptedFieldOptions } from './types.js'
 import { summary, useController } from './use-controller.js'
+
+/** What a field's hook keeps for its life: the controller and the functions it hands out (stable identities). */
+interface FieldBinding {
+  field: FieldController
+  inputRef: EncryptedInputProps['ref']
+  hiddenRef: (hidden: HTMLInputElement | null) => void
+  encrypt: () => Promise<string>
+  handlers: EncryptedSubmit
+}
+
+/** The controller behind each field, by its `encrypt` function (stable for the field's life): for useEncryptedFields. */
+export const fieldsByEncrypt = new WeakMap<object, FieldController>()
+
+function createBinding(render: () => void): FieldBinding {
+  const field = new FieldController(render)
+  const encrypt = () => encryptFields([field], false).then((values) => values[field.options.name]!)
+  fieldsByEncrypt.set(encrypt, field)
+  return {
+    field,
+    inputRef(input) {
+      if (!input) return
+      field.attach(input)
+      if (input.form) guardForm(input.form)
+      return () => field.detach()
+    },
+    hiddenRef(hidden) {
+      field.hidden = hidden
+    },
+    encrypt,
+    handlers: submitHandlers(
+      () => [field],
+      () => field.clear(),
+    ),
+  }
+}
 
 /**
  * An encrypted form field. The plaintext lives only in the visible, nameless,
@@ -21,20 +59,30 @@ import { summary, useController } from './use-controller.js'
  * ```
  */
 export function useEncryptedField(options: UseEncryptedFieldOptions): EncryptedField {
-  const { name, validate, required } = options
-  check(name && typeof name == 'string', 'useEncryptedField: options.name must be a non-empty string', name)
-  check(typeof (validate ?? check) == 'function', 'useEncryptedField: options.validate must be a function', validate)
-  check(/^[bs]/.test(typeof (required ?? !0)), 'useEncryptedField: options.required must be true, false or the message to show', required)
-  const f = useController(createField, (f) => configure(f, options))
-  const { ciphertext } = f
-  const state = summary(f.error, f.busy, !!ciphertext)
+  checkFieldOptions(options)
+  const binding = useController(createBinding, ({ field }) => {
+    field.configure(options)
+    return () => {
+      field.live = false
+    }
+  })
+  const { field } = binding
+  const state = summary(field.error, field.encrypting, field.ciphertext !== '')
   return {
-    name,
-    inputProps: { ref: f.inputRef, type: 'password', inputMode: 'numeric', autoComplete: 'off', 'aria-invalid': !!state.validationMessage, 'aria-required': !!required },
-    hiddenInputProps: { ref: f.hiddenRef, type: 'hidden', name, value: ciphertext },
+    name: options.name,
+    inputProps: {
+      ref: binding.inputRef,
+      type: 'password',
+      inputMode: options.inputMode ?? 'numeric',
+      autoComplete: options.autoComplete ?? 'off',
+      'aria-invalid': state.error !== null,
+      'aria-required': Boolean(options.required),
+    },
+    hiddenInputProps: { ref: binding.hiddenRef, type: 'hidden', name: options.name, value: field.ciphertext },
     ...state,
-    fingerprint: f.fingerprint,
-    ciphertext,
-    ...f.api,
+    fingerprint: field.fingerprint,
+    ciphertext: field.ciphertext,
+    encrypt: binding.encrypt,
+    ...binding.handlers,
   }
 }

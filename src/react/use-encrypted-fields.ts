@@ -1,26 +1,48 @@
-import { check } from './errors.js'
-import { controllers, reset, type Group } from './field-controller.js'
-import { prepare, submitHandlers } from './submit.js'
-import type { EncryptedField, EncryptedFields, UseEncryptedFieldsOptions } from './types.js'
+import type { FincodeFormError } from '../forms/errors.js'
+import { checkOption } from '../forms/errors.js'
+import type { FieldController, FieldGroup } from '../forms/field.js'
+import { encryptFields } from '../forms/submit.js'
+import { submitHandlers } from './submit-handlers.js'
+import type { EncryptedField, EncryptedFields, EncryptedSubmit, EncryptedValues, UseEncryptedFieldsOptions } from './types.js'
 import { summary, useController } from './use-controller.js'
+import { fieldsByEncrypt } from './use-encrypted-field.js'
 
-function createGroup(render: () => void): Group {
-  const group: Group = {
+interface GroupBinding extends FieldGroup {
+  fields: FieldController[]
+  encrypt: () => Promise<EncryptedValues>
+  handlers: EncryptedSubmit
+}
+
+function createGroup(render: () => void): GroupBinding {
+  const group: GroupBinding = {
     fields: [],
-    // Called on every keystroke: renders only when the message changes.
-    setError: (error) => error != group.error && ((group.error = error), render()),
-    api: {
-      ...submitHandlers(
-        () => [...group.fields],
-        () => {
-          group.setError()
-          group.fields.forEach(reset)
-        },
-      ),
-      encrypt: () => prepare(group.fields),
+    error: null,
+    // Called on every keystroke: renders only when the error changes.
+    setError(error: FincodeFormError | null) {
+      if (error === group.error) return
+      group.error = error
+      render()
     },
+    encrypt: () => encryptFields(group.fields, true),
+    handlers: submitHandlers(
+      () => [...group.fields],
+      () => {
+        group.setError(null)
+        for (const field of group.fields) field.clear()
+      },
+    ),
   }
   return group
+}
+
+function checkFields(fields: readonly EncryptedField[]): void {
+  const names: string[] = []
+  for (const field of fields) {
+    const known = fieldsByEncrypt.has(field?.encrypt)
+    const unique = known && !names.includes(field.name)
+    checkOption(unique, 'useEncryptedFields', 'fields', 'useEncryptedField() results with unique names', known ? field.name : field)
+    names.push(field.name)
+  }
 }
 
 /**
@@ -37,23 +59,20 @@ function createGroup(render: () => void): Group {
  * ```
  */
 export function useEncryptedFields(fields: readonly EncryptedField[], options: UseEncryptedFieldsOptions = {}): EncryptedFields {
-  const names: string[] = []
-  for (const field of fields) {
-    const ok = controllers.has(field?.encrypt)
-    check(ok && !names.includes(field.name), 'useEncryptedFields: fields must be useEncryptedField() results with unique names', ok ? field.name : field)
-    names.push(field.name)
-  }
+  checkFields(fields)
   const group = useController(createGroup, (group) => {
     group.validate = options.validate
-    group.fields = fields.map((field) => controllers.get(field.encrypt)!)
-    for (const f of group.fields) f.group = group
+    group.fields = fields.map((field) => fieldsByEncrypt.get(field.encrypt)!)
+    for (const field of group.fields) field.group = group
   })
+  const error = group.error ?? fields.find((field) => field.error)?.error ?? null
   return {
     ...summary(
-      group.error || fields.find((field) => field.error)?.error,
-      fields.some((field) => field.status == 'encrypting'),
-      fields.every((field) => field.status == 'ready'),
+      error,
+      fields.some((field) => field.status === 'encrypting'),
+      fields.every((field) => field.status === 'ready'),
     ),
-    ...group.api,
+    encrypt: group.encrypt,
+    ...group.handlers,
   }
 }

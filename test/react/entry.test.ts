@@ -1,6 +1,6 @@
 // The core entry must never pull React in: apps without React install nothing
 // extra, and server code importing 'fincode-secure' stays React-free.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { expect, test } from 'vitest'
 
@@ -16,7 +16,10 @@ function importGraph(entry: string) {
     const source = readFileSync(file, 'utf8')
     for (const [, spec] of source.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
       if (!spec) continue
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')))
+      if (spec.startsWith('.')) {
+        const base = resolve(dirname(file), spec.replace(/\.js$/, ''))
+        visit(existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.tsx`)
+      }
       else bare.add(spec)
     }
   }
@@ -34,7 +37,7 @@ test('src/index.ts reaches no React module and nothing under src/react', () => {
 test('src/react/index.ts imports only react (and the core, relatively)', () => {
   const { files, bare } = importGraph('src/react/index.ts')
   expect(files).toContain('src/encrypt.ts')
-  expect(bare.sort()).toEqual(['react'])
+  expect(bare.sort()).toEqual(['react']) // and react/jsx-runtime, which <EncryptedInput>'s JSX compiles to
 })
 
 test('package.json: ./react export, React 19 as an optional peer, no runtime dependencies', () => {
@@ -43,4 +46,9 @@ test('package.json: ./react export, React 19 as an optional peer, no runtime dep
   expect(pkg.peerDependencies).toEqual({ react: '>=19' })
   expect(pkg.peerDependenciesMeta).toEqual({ react: { optional: true } })
   expect(pkg.dependencies).toBeUndefined()
+})
+
+test("the React entry's public types reference react, never react-dom", () => {
+  const { files } = importGraph('src/react/index.ts')
+  for (const file of files) expect(readFileSync(join(root, file), 'utf8'), file).not.toMatch(/['"]react-dom/)
 })

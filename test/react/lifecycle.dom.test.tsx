@@ -1,6 +1,7 @@
 // StrictMode, unmounting mid-encryption, encrypt() timing, reset, and React 19's
 // useFormStatus while a form action encrypts.
 import { act, cleanup, render, waitFor } from '@testing-library/react'
+import { createHash } from 'node:crypto'
 import { StrictMode, useState } from 'react'
 import { useFormStatus } from 'react-dom'
 import { afterEach, expect, test, vi } from 'vitest'
@@ -132,7 +133,9 @@ test.each(['native', 'action'] as const)('a name spread onto the visible input a
     await act(async () => (view.getByRole('button') as HTMLButtonElement).click())
     await waitFor(() => expect(mode === 'native' ? posts.posts : actions).toHaveLength(1))
     const data = (mode === 'native' ? posts.posts : actions)[0]!
-    expect([...data.keys()]).toEqual(['transactionPin'])
+    // The ciphertext, and the fingerprint of the key it was made with (for the server to tell a rotated key); never the PIN.
+    expect([...data.keys()].sort()).toEqual(['fincodeKeyFingerprint', 'transactionPin'])
+    expect(data.get('fincodeKeyFingerprint')).toBe(createHash('sha256').update(Buffer.from(publicKey, 'base64')).digest('hex'))
     expect(nodeDecrypt(String(data.get('transactionPin')), privateKey)).toBe('482913')
   } finally {
     posts.stop()

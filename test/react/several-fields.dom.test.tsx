@@ -33,7 +33,8 @@ describe('ChangePinForm (useEncryptedFields + handleSubmit)', () => {
       await waitFor(() => expect(t.saved).toHaveLength(trial + 1))
       const body = t.saved[trial]!
       const context = `seed ${SEED}, trial ${trial}`
-      expect(Object.keys(body).sort(), context).toEqual(['currentPin', 'newPin', 'newPinConfirmation'])
+      expect(Object.keys(body).sort(), context).toEqual(['currentPin', 'fincodeKeyFingerprint', 'newPin', 'newPinConfirmation'])
+      expect(body.fincodeKeyFingerprint, context).toMatch(/^[0-9a-f]{64}$/)
       expect(nodeDecrypt(body.currentPin!, privateKey), context).toBe(pins.currentPin)
       expect(nodeDecrypt(body.newPin!, privateKey), context).toBe(pins.newPin)
       expect(nodeDecrypt(body.newPinConfirmation!, privateKey), context).toBe(pins.newPin)

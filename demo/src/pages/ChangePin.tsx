@@ -1,7 +1,6 @@
-import { useEncryptedField, useEncryptedFields, type EncryptedValues } from 'fincode-secure/react'
-import { useRef, useState, type FormEvent } from 'react'
+import { EncryptedInput, useEncryptedField, useEncryptedFields, type EncryptedField, type EncryptedValues, type FincodeFormError } from 'fincode-secure/react'
+import { useRef, useState } from 'react'
 import { api, DemoApiError, type PinResult } from '../api.js'
-import { EncryptedInput } from '../components/EncryptedInput.js'
 import { RotateKeyButton } from '../components/RotateKey.js'
 import { VerdictTable, WireView } from '../components/WireView.js'
 import { useOrgKey } from '../orgKey.js'
@@ -59,14 +58,8 @@ export function ChangePinPage() {
     }
   }
 
-  const submit = form.handleSubmit((values) => send({ fields: values, keyFingerprint: current.fingerprint }, false))
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    const element = event.currentTarget
-    // When a check refused the values, take the keyboard to the first field in error.
-    void submit(event).then(() =>
-      requestAnimationFrame(() => element.querySelector<HTMLElement>('input[aria-invalid="true"]')?.focus()),
-    )
-  }
+  // A refusal moves the focus to the first field in error by itself. The key's fingerprint travels with the ciphertexts.
+  const onSubmit = form.handleSubmit(({ fincodeKeyFingerprint, ...fields }) => send({ fields, keyFingerprint: fincodeKeyFingerprint ?? null }, false))
   const groupError = form.validationMessage && ![current, next, confirm].some((f) => f.validationMessage) ? form.validationMessage : null
 
   return (
@@ -79,9 +72,9 @@ export function ChangePinPage() {
         <section className="card" aria-labelledby="pin-form-title">
           <h2 id="pin-form-title">New transaction PIN</h2>
           <form onSubmit={onSubmit} noValidate>
-            <EncryptedInput field={current} label="Current PIN" hint="4 to 12 digits." maxLength={12} />
-            <EncryptedInput field={next} label="New PIN" hint="4 to 12 digits." maxLength={12} />
-            <EncryptedInput field={confirm} label="Confirm new PIN" hint="The new PIN again." maxLength={12} extraError={groupError} />
+            <PinInput field={current} label="Current PIN" hint="4 to 12 digits." />
+            <PinInput field={next} label="New PIN" hint="4 to 12 digits." />
+            <PinInput field={confirm} label="Confirm new PIN" hint="The new PIN again." error={groupError} />
             <div className="actions">
               {/* Not disabled while a field encrypts on blur: that blur comes from the click on this
                   very button, and a button disabled in between would swallow the click. */}
@@ -173,4 +166,39 @@ function Outcome({ result, replayed }: { result: PinResult; replayed: boolean })
       )}
     </div>
   )
+}
+
+/** The library's <EncryptedInput>, with the demo's classes, its key status in the hint, and the error code shown. */
+function PinInput({ field, label, hint, error }: { field: EncryptedField; label: string; hint: string; error?: string | null }) {
+  return (
+    <EncryptedInput
+      field={field}
+      label={label}
+      hint={
+        <>
+          {hint} <span className="enc-state">{describeStatus(field)}</span>
+        </>
+      }
+      error={error}
+      formatError={codeAndMessage}
+      classNames={{ root: 'field', label: 'label', input: 'input', hint: 'hint', error: 'field-error' }}
+      inputProps={{
+        maxLength: 12,
+        'data-field': field.name,
+        // Encrypt as soon as the field is left, so the hidden input shows a ciphertext
+        // (and a key rotation visibly re-encrypts it). The value is read, not kept.
+        onBlur: (event) => {
+          if (event.currentTarget.value !== '') field.encrypt().catch(() => undefined)
+        },
+      }}
+    />
+  )
+}
+
+const codeAndMessage = (error: FincodeFormError) => (error.code === 'ERR_VALUE_INVALID' ? error.message : `${error.code}: ${error.message}`)
+
+function describeStatus(field: EncryptedField): string {
+  if (field.status === 'encrypting') return 'Encrypting…'
+  if (field.status === 'ready' && field.ciphertext) return `Encrypted with key ${field.fingerprint?.slice(0, 12) ?? ''}….`
+  return 'Encrypted in this browser when you submit.'
 }

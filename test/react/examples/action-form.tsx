@@ -1,6 +1,7 @@
 // Example: a React 19 form action (README.md, React section).
 import { useFormStatus } from 'react-dom'
 import { useEncryptedField } from '../../../src/react/index.js'
+import { errorText } from './error-text.js'
 
 function SubmitButton() {
   const { pending } = useFormStatus() // pending while the PIN is encrypted, then while save() runs
@@ -16,7 +17,7 @@ export function ActionForm({ publicKey, save }: { publicKey: string | null; save
   return (
     <form action={pin.action(save)}>
       <input {...pin.inputProps} />
-      {pin.error && <p role="alert">{pin.validationMessage ?? pin.error.code}</p>}
+      {pin.error && <p role="alert">{errorText(pin.error)}</p>}
       <SubmitButton />
     </form>
   )

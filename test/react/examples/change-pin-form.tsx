@@ -1,5 +1,6 @@
 // Example: three encrypted fields, one submit handler, and a check across them (README.md, React section).
 import { useEncryptedField, useEncryptedFields, type EncryptedValues } from '../../../src/react/index.js'
+import { errorText } from './error-text.js'
 import { fourToSixDigits } from './transaction-pin-form.js'
 
 export function ChangePinForm({ publicKey, onSave }: { publicKey: string | null; onSave: (body: EncryptedValues) => unknown }) {
@@ -21,7 +22,7 @@ export function ChangePinForm({ publicKey, onSave }: { publicKey: string | null;
       <label>
         Confirm new PIN <input {...confirm.inputProps} />
       </label>
-      {form.error && <p role="alert">{form.validationMessage ?? 'Something went wrong, please try again.'}</p>}
+      {form.error && <p role="alert">{errorText(form.error)}</p>}
       <button type="submit" disabled={form.status === 'encrypting'}>
         Change PIN
       </button>

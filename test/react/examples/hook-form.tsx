@@ -2,6 +2,7 @@
 // so it is given the ciphertext, never the PIN (README.md, React section).
 import { useForm } from 'react-hook-form'
 import { useEncryptedField } from '../../../src/react/index.js'
+import { errorText } from './error-text.js'
 
 export interface TransferForm {
   amount: string
@@ -25,7 +26,7 @@ export function HookFormTransfer({ publicKey, onValid }: { publicKey: string | n
       {formState.errors.amount && <p role="alert">{formState.errors.amount.message}</p>}
       <input {...pin.inputProps} />
       <input type="hidden" {...register('transactionPin')} />
-      {pin.validationMessage && <p role="alert">{pin.validationMessage}</p>}
+      {pin.error && <p role="alert">{errorText(pin.error)}</p>}
       <button type="submit">Send</button>
     </form>
   )

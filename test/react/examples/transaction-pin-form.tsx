@@ -1,5 +1,6 @@
 // Example: one encrypted field in a form that posts natively (README.md, React section).
 import { useEncryptedField } from '../../../src/react/index.js'
+import { errorText } from './error-text.js'
 
 export const fourToSixDigits = (value: string) => (/^\d{4,6}$/.test(value) ? null : 'Use four to six digits.')
 
@@ -12,7 +13,7 @@ export function TransactionPinForm({ publicKey }: { publicKey: string | null }) 
         PIN <input {...pin.inputProps} />
       </label>
       <input {...pin.hiddenInputProps} />
-      {pin.validationMessage && <p role="alert">{pin.validationMessage}</p>}
+      {pin.error && <p role="alert">{errorText(pin.error)}</p>}
       <button type="submit" disabled={pin.status === 'encrypting'}>
         Pay
       </button>

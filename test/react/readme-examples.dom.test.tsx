@@ -1,0 +1,5 @@
+// The README's React examples with a bad key, no key yet and no WebCrypto, in happy-dom (and in Chromium: readme-examples.browser.test.tsx).
+import { testKeyPair } from '../helpers/keys.js'
+import { defineReadmeExampleTests } from './readme-examples.js'
+
+defineReadmeExampleTests(async () => testKeyPair(2048))
