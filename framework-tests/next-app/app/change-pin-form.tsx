@@ -1,7 +1,7 @@
 'use client'
 import { useEffect, useRef, useState, useTransition, type FormEvent } from 'react'
 import { isFincodeSecureError, submitWithKeyRecovery, type FincodePublicKey } from 'fincode-secure'
-import { FincodeKeyProvider, useEncryptedField, useEncryptedFields, useFincodeKey, type EncryptedFields } from 'fincode-secure/react'
+import { EncryptedInput, FincodeKeyProvider, useEncryptedField, useEncryptedFields, useFincodeKey, type EncryptedFields } from 'fincode-secure/react'
 import { changePin } from './actions'
 
 const fourToTwelveDigits = (value: string) => (/^\d{4,12}$/.test(value) ? null : 'Use 4 to 12 digits.')
@@ -28,6 +28,8 @@ function PinFields() {
     // Plaintexts are compared here, right before encryption; ciphertexts cannot be (OAEP is randomised).
     validate: (pins) => (pins.newPin === pins.newPinConfirmation ? null : 'The new PINs do not match.'),
   })
+  // The group's own check (the new PINs differ) is shown under the confirmation; each field shows its own errors.
+  const groupMessage = [current, next, confirmation].some((field) => field.error) ? null : form.validationMessage
   const encryptWith = useEncryptWith(form, [current.fingerprint, next.fingerprint, confirmation.fingerprint])
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -49,25 +51,19 @@ function PinFields() {
       } catch (error) {
         // A PIN the checks refused is shown by the fields; KEY_STALE, a key that could not load,
         // a second rotation: the PINs stay typed for another try.
-        const code: string | null = isFincodeSecureError(error) ? error.code : null
-        setShown(code === 'ERR_VALUE_INVALID' ? { status: 'idle' } : { status: 'refused', message: isFincodeSecureError(error) ? error.message : 'The PIN could not be changed. Try again.' })
+        const shownByFields = isFincodeSecureError(error) && error.code === 'ERR_VALUE_INVALID'
+        setShown(shownByFields ? { status: 'idle' } : { status: 'refused', message: isFincodeSecureError(error) ? error.message : 'The PIN could not be changed. Try again.' })
       }
     })
   }
 
   return (
     <form onSubmit={onSubmit} noValidate>
-      <label>
-        Current PIN <input {...current.inputProps} />
-      </label>
-      <label>
-        New PIN <input {...next.inputProps} />
-      </label>
-      <label>
-        New PIN again <input {...confirmation.inputProps} />
-      </label>
+      {/* The ciphertexts go to the action in the FormData built above: no hidden inputs needed. */}
+      <EncryptedInput field={current} label="Current PIN" hiddenInput={false} />
+      <EncryptedInput field={next} label="New PIN" hint="4 to 12 digits." hiddenInput={false} />
+      <EncryptedInput field={confirmation} label="New PIN again" error={groupMessage} hiddenInput={false} />
       {key.error && <p role="alert">The encryption key could not be loaded. Reload the page.</p>}
-      {form.error && <p role="alert">{form.validationMessage ?? 'The PINs could not be encrypted. Try again.'}</p>}
       {shown.status === 'refused' && <p role="alert">{shown.message}</p>}
       {shown.status === 'retrying' && <p role="status">The encryption key was rotated; sending again…</p>}
       {shown.status === 'changed' && <p role="status">PIN changed at {shown.changedAt}.</p>}

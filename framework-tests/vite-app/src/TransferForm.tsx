@@ -1,13 +1,14 @@
 import { zodResolver } from '@hookform/resolvers/zod'
 import { readKeyRotated } from 'fincode-secure'
-import { useEncryptedField, useFincodeKey } from 'fincode-secure/react'
+import { EncryptedInput, useEncryptedField, useFincodeKey } from 'fincode-secure/react'
 import { useState } from 'react'
 import { useForm } from 'react-hook-form'
 import { z } from 'zod'
 
 // zod checks the fields react-hook-form holds. The PIN is not one of them: its
 // plaintext stays in its input; react-hook-form only ever holds its ciphertext,
-// and the fingerprint of the key it was encrypted with.
+// and the fingerprint of the key it was encrypted with (plain strings here: they
+// are set only after react-hook-form's checks passed).
 const transfer = z.object({
   recipient: z.string().min(1, 'Enter a recipient.'),
   amount: z.string().regex(/^[1-9]\d{0,6}$/, 'Enter an amount in yen.'),
@@ -27,12 +28,13 @@ export function TransferForm() {
   })
   const pin = useEncryptedField({ publicKey: key.publicKey, name: 'transactionPin', required: 'Enter your PIN.', validate: fourToTwelveDigits })
 
-  // react-hook-form checks its own fields first, so a missing amount does not cost the user their typed PIN;
-  // then the PIN is checked, encrypted and cleared, and its ciphertext is registered.
+  // The PIN's own checks run as the form is submitted, next to react-hook-form's: every error shows after one
+  // submit. Once react-hook-form's fields pass, the PIN is encrypted, its ciphertext and the key's fingerprint
+  // are registered, and the PIN's input is emptied once the request is answered.
   const onSubmit = handleSubmit(() =>
-    pin.handleSubmit(async ({ transactionPin }) => {
+    pin.handleSubmit(async ({ transactionPin, fincodeKeyFingerprint }) => {
       setValue('transactionPin', transactionPin!)
-      setValue('fincodeKeyFingerprint', pin.fingerprint!)
+      setValue('fincodeKeyFingerprint', fincodeKeyFingerprint!)
       const response = await fetch('/api/transfer', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -60,12 +62,9 @@ export function TransferForm() {
         Amount <input {...register('amount')} inputMode="numeric" />
       </label>
       {formState.errors.amount && <p role="alert">{formState.errors.amount.message}</p>}
-      <label>
-        PIN <input {...pin.inputProps} />
-      </label>
+      <EncryptedInput field={pin} label="PIN" hint="4 to 12 digits." hiddenInput={false} />
       <input type="hidden" {...register('transactionPin')} />
       <input type="hidden" {...register('fincodeKeyFingerprint')} />
-      {pin.validationMessage && <p role="alert">{pin.validationMessage}</p>}
       {key.error && <p role="alert">The encryption key could not be loaded. Reload the page.</p>}
       {result && <p role="status">{result}</p>}
       <button type="submit" disabled={key.publicKey === null || pin.status === 'encrypting'}>
