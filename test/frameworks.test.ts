@@ -167,7 +167,7 @@ describe('Vite 8 + React 19 + react-hook-form + zod', () => {
       const answer = (await (await answered).json()) as { fields: { field: string; decrypted: boolean; keyFingerprint?: string }[] }
       expect(answer.fields).toEqual([expect.objectContaining({ field: 'transactionPin', decrypted: true, keyFingerprint: key.fingerprint })])
       await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Sent.')
-      expect(await page.getByLabel('PIN').inputValue()).toBe('')
+      await expect.poll(() => page.getByLabel('PIN').inputValue()).toBe('')
       expect(problems).toEqual([])
 
       // The key route (createPublicKeyHandler) served the page the key, with its fingerprint as ETag.
@@ -253,9 +253,11 @@ describe('Next.js 16, App Router, Node runtime', () => {
     return posts
   }
 
-  /** A Server Action post's form fields, by name (React prefixes them with the argument's index). */
-  function actionFields(post: PageRequest): Record<string, string> {
-    return Object.fromEntries(formParts(post).map(([name, value]) => [name.replace(/^\d+_/, ''), value]))
+  /** A Server Action post's form fields, by name (React prefixes each with the argument's index, e.g. `1_newPin`). */
+  function actionFields(post: PageRequest): Record<string, string | undefined> {
+    const parts = formParts(post)
+    const field = (name: string) => parts.find(([partName]) => partName === name || partName.endsWith(`_${name}`))?.[1]
+    return Object.fromEntries(['currentPin', 'newPin', 'newPinConfirmation', 'fincodeKeyFingerprint'].map((name) => [name, field(name)]))
   }
 
   /** What the Server Action received: a ciphertext per PIN, the key's fingerprint, and no PIN anywhere. */
@@ -308,7 +310,7 @@ describe('Next.js 16, App Router, Node runtime', () => {
       // The Server Action got three ciphertexts and the key's fingerprint, and no PIN: every part of its multipart body, by name.
       expect(posts).toHaveLength(1)
       expectOnlyCiphertexts(posts[0]!, key.fingerprint, [DEFAULT_PIN, NEW_PIN])
-      expect(await page.getByLabel('Current PIN').inputValue()).toBe('')
+      await expect.poll(() => page.getByLabel('Current PIN').inputValue()).toBe('')
       expect(problems).toEqual([])
     } finally {
       if (browser) await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
@@ -361,7 +363,7 @@ describe('Next.js 16, App Router, Node runtime', () => {
       await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/^PIN changed at \d{4}-/)
       expect(posts.map((post) => actionFields(post).fincodeKeyFingerprint)).toEqual([oldKey.fingerprint, oldKey.fingerprint, newKey.fingerprint])
       for (const post of posts) expectOnlyCiphertexts(post, actionFields(post).fincodeKeyFingerprint!, [DEFAULT_PIN, NEW_PIN])
-      expect(await page.getByLabel('Current PIN').inputValue()).toBe('')
+      await expect.poll(() => page.getByLabel('Current PIN').inputValue()).toBe('')
       expect(problems).toEqual([])
     } finally {
       if (browser) await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
