@@ -346,7 +346,8 @@ describe('Next.js 16, App Router, Node runtime', () => {
       await page.getByRole('button', { name: 'Change PIN' }).click()
       // The Server Action answered KEY_STALE: retrying cannot help, so the page says so and keeps the PINs typed;
       // the server's log names the setting to update.
-      await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toContain("The server's encryption key is out of date")
+      // (In the form: Next.js's route announcer is an alert too.)
+      await expect.poll(() => page.locator('form [role="alert"]').textContent(), { timeout: 30_000 }).toContain("The server's encryption key is out of date")
       expect(next.output()).toContain('Update FINCODE_PUBLIC_KEY')
       expect(await page.getByLabel('Current PIN').inputValue()).toBe(DEFAULT_PIN)
       expect(await page.getByLabel('New PIN again').inputValue()).toBe(NEW_PIN)
