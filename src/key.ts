@@ -1,5 +1,6 @@
 import { fromBase64 } from './_base64.js'
 import { readTlv } from './_der.js'
+import { MAX_KEY_TEXT } from './_limits.js'
 import { hex, subtle } from './_subtle.js'
 import { FincodeSecureError } from './errors.js'
 import { HASH_BYTES, RSA_OAEP_PARAMS } from './scheme.js'
@@ -36,26 +37,33 @@ function privateKey(): never {
   fail('ERR_KEY_PRIVATE', `publicKey is a private key, which must never reach a client: keep it on the server and ${WHERE}.`)
 }
 
-/** Base64 SPKI DER (any whitespace) or a PEM "PUBLIC KEY" block → DER bytes. */
+/**
+ * Base64 SPKI DER (any whitespace) or a PEM "PUBLIC KEY" block → DER bytes.
+ * Accepts the two ways configuration files hold a key: in quotes, and as a PEM
+ * with its line breaks written as literal \n. Neither a quote nor a backslash
+ * can be part of a key, so removing them cannot change which key it is.
+ */
 function decodeKeyText(text: string): Uint8Array {
-  let body = text.trim()
+  let body = text.replace(/^\s*(["'])([\s\S]*)\1\s*$/, '$2').replace(/\\[rn]/g, '\n').trim()
   if (body.includes('-----')) {
     // Any private block anywhere (a pasted key file holding both halves, say) still
     // puts a private key in the client: say so before judging the PEM's shape.
     if (body.includes('PRIVATE KEY-----')) privateKey()
     const pem = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----$/.exec(body)
-    if (!pem) notSpki('a malformed PEM block,')
+    if (!pem) notSpki('a malformed PEM block (or text around it),')
     if (pem[1] !== 'PUBLIC KEY') notSpki(pem[1] === 'RSA PUBLIC KEY' ? PKCS1 : `a PEM "${pem[1]}",`)
     body = pem[2]!
   }
   body = body.replace(/\s+/g, '')
   if (!body) fail('ERR_KEY_INVALID', `publicKey is empty; ${WHERE}.`)
-  // atob refuses anything but the standard alphabet (so base64url), and a length
-  // that cannot be Base64; a key cut at a 4-character boundary fails the DER checks.
+  // atob refuses any character outside the standard alphabet, a length Base64
+  // cannot have and "=" inside; a key cut at a 4-character boundary decodes, and
+  // fails the DER checks instead.
   try {
     return fromBase64(body)
   } catch {
-    fail('ERR_KEY_INVALID', `publicKey is not standard Base64 (cut short, or URL-safe - and _); ${WHERE}.`)
+    const stray = /[^A-Za-z0-9+/=]/.exec(body)
+    fail('ERR_KEY_INVALID', `publicKey ${stray ? `has "${stray[0]}", not standard Base64 (URL-safe Base64, or text around the key?)` : 'is not standard Base64 (cut short?)'}; ${WHERE}.`)
   }
 }
 
@@ -75,6 +83,17 @@ function checkSpki(der: Uint8Array): void {
   const algorithm = hex(der.subarray(first!.start, first!.end))
   if (!algorithm.startsWith(RSA_ENCRYPTION)) {
     fail('ERR_KEY_UNSUPPORTED', `publicKey is not an RSA key, which RSA-OAEP needs; ${WHERE}.`)
+  }
+  // The BIT STRING holds RSAPublicKey { modulus, publicExponent } after its unused-bits byte.
+  // WebCrypto imports exponent 1, whose "ciphertext" is the OAEP encoding itself, readable
+  // by anyone; an even exponent is not RSA. A malformed inside is left to WebCrypto's import.
+  const rsaKey = readTlv(der, second.start + 1, second.end)
+  const modulus = rsaKey && readTlv(der, rsaKey.start, rsaKey.end)
+  const exponent = modulus && readTlv(der, modulus.end, rsaKey!.end)
+  if (exponent) {
+    let value = 0
+    for (let i = exponent.start; i < exponent.end; i++) value = value * 256 + der[i]!
+    if (value < 3 || !(der[exponent.end - 1]! & 1)) fail('ERR_KEY_UNSUPPORTED', `publicKey has RSA exponent ${value}, not odd and 3 or more as RSA-OAEP needs; ${WHERE}.`)
   }
 }
 
@@ -124,20 +143,26 @@ export type PublicKeyInput = string | FincodePublicKey
  * ```
  */
 export function importPublicKey(publicKey: PublicKeyInput): Promise<FincodePublicKey> {
-  if (typeof publicKey !== 'string') {
-    const key = publicKey as Partial<FincodePublicKey> | null
-    return key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number'
-      ? Promise.resolve(publicKey)
-      : Promise.reject(new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`))
+  const notKey = (cause?: unknown) =>
+    new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`, { cause })
+  try {
+    if (typeof publicKey !== 'string') {
+      const key = publicKey as Partial<FincodePublicKey> | null
+      return key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number' ? Promise.resolve(publicKey) : Promise.reject(notKey())
+    }
+    if (publicKey.length > MAX_KEY_TEXT) fail('ERR_KEY_INVALID', `publicKey has ${publicKey.length} characters, too many for a key (at most ${MAX_KEY_TEXT}); ${WHERE}.`)
+    let key = cache.get(publicKey)
+    if (!key) {
+      if (cache.size > 15) cache.clear()
+      const imported = (key = importKeyText(publicKey))
+      cache.set(publicKey, key)
+      key.catch(() => cache.get(publicKey) === imported && cache.delete(publicKey))
+    }
+    return key
+  } catch (error) {
+    // Reading a getter or a Proxy trap of an object passed as the key may throw anything.
+    return Promise.reject(error instanceof FincodeSecureError ? error : notKey(error))
   }
-  let key = cache.get(publicKey)
-  if (!key) {
-    if (cache.size > 15) cache.clear()
-    const imported = (key = importKeyText(publicKey))
-    cache.set(publicKey, key)
-    key.catch(() => cache.get(publicKey) === imported && cache.delete(publicKey))
-  }
-  return key
 }
 
 export function describe(value: unknown): string {

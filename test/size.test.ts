@@ -23,8 +23,10 @@ describe('bundle size', () => {
     keyRotated = await bundle(`export { readKeyRotated, isKeyRotatedAnswer } from 'fincode-secure'`)
   })
 
-  it('encryptPayload alone costs at most 2,048 bytes', () => {
-    expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2048)
+  // 2,048 until the hardening issue: its key checks (exponent, size bound, quotes and
+  // escaped line breaks, the stray character named) moved the budget to 2,304.
+  it('encryptPayload alone costs at most 2,304 bytes', () => {
+    expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2304)
   })
 
   // Issue 11: what an app pays for one encrypted field, the forms controller and the core included,
@@ -63,7 +65,9 @@ describe('bundle size', () => {
     for (const { code } of [encryptOnly, wholeCore]) {
       expect(code).not.toMatch(/react/i)
       expect(code).not.toContain('RSA-OAEP-256-MGF1-SHA1')
-      expect(code).not.toMatch(/BigInt/)
+      // No BigInt arithmetic (the java-default scheme's RSA step); the core only names
+      // BigInt to refuse one in a body, which JSON cannot carry.
+      expect(code).not.toMatch(/\bBigInt\(/)
     }
   })
 })
