@@ -1,6 +1,6 @@
 import { toBase64 } from './_base64.js'
 import { FincodeSecureError } from './errors.js'
-import { describe, importPublicKey, type FincodePublicKey, type PublicKeyInput } from './key.js'
+import { describe, importPublicKey, type PublicKeyInput } from './key.js'
 import { subtle } from './_subtle.js'
 import { RSA_OAEP_PARAMS, type EncryptionScheme } from './scheme.js'
 
@@ -25,25 +25,20 @@ export async function encryptPayload(payload: string, publicKey: PublicKeyInput,
   if (typeof payload !== 'string' || !payload) {
     throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `payload must be a non-empty string, got ${payload === '' ? 'an empty one' : describe(payload)}; a PIN as text keeps its leading zeros.`)
   }
-  // Checked before the key is read as well as in encryptText: a bad payload is the answer whatever the key.
-  refuseSurrogates(payload)
-  const scheme = options?.scheme
-  return encryptText(payload, await importPublicKey(publicKey), scheme)
-}
-
-function refuseSurrogates(text: string): void {
-  if (/\p{Cs}/u.test(text)) {
-    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'payload has an unpaired UTF-16 surrogate, which would reach the server as U+FFFD.')
-  }
+  return encryptText(payload, publicKey, options)
 }
 
 /**
- * The encryption behind encryptPayload, for callers that already hold a
- * non-empty string and an imported key (the forms controller, which checks its
- * inputs itself): they then do not carry encryptPayload's argument checks.
+ * encryptPayload after its type check: for callers whose text is a non-empty
+ * string by construction (the forms controller, which reads an input's value),
+ * so that their bundles do not carry that refusal.
  */
-export async function encryptText(text: string, key: FincodePublicKey, scheme?: EncryptionScheme): Promise<string> {
-  refuseSurrogates(text)
+export async function encryptText(text: string, publicKey: PublicKeyInput, options?: EncryptOptions): Promise<string> {
+  if (/\p{Cs}/u.test(text)) {
+    throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'payload has an unpaired UTF-16 surrogate, which would reach the server as U+FFFD.')
+  }
+  const scheme = options?.scheme
+  const key = await importPublicKey(publicKey)
   const data = new TextEncoder().encode(text)
   try {
     if (data.length > key.maxPayloadBytes) {

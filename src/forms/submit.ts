@@ -77,7 +77,7 @@ async function encryptOne(field: FieldController, plaintext: string, keyVersion:
   field.show(field.ciphertext, null, true)
   try {
     const key = await field.loadKey()
-    const ciphertext = await encryptText(plaintext, key, field.options.scheme)
+    const ciphertext = await encryptText(plaintext, key, { scheme: field.options.scheme })
     if (isCurrent()) field.show(ciphertext)
     return ciphertext
   } catch (thrown) {
