@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url'
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url))
 export const RECIPE_DOCS = ['docs/nextjs.md', 'docs/vite.md']
-// The info string may name the block's file for the doc-block checker (```tsx file=app/page.tsx).
-const BLOCK = /<!-- recipe: (\S+) -->\n```([^\n]*)\n([\s\S]*?)```\n/g
+const BLOCK = /<!-- recipe: (\S+) -->\n```(\w*)\n([\s\S]*?)```\n/g
 
 /** Every recipe block of a doc: the file it names and the code it shows. */
 export function recipes(markdown) {

@@ -4,12 +4,12 @@
 // the current key, of what the visible inputs hold when the submission
 // proceeds; the inputs are emptied only once it went out or the app's function
 // resolved, and a refused submission keeps what was typed.
-import { encryptPayload } from '../encrypt.js'
 import { FincodeSecureError } from '../errors.js'
 import type { FincodeFormError } from './errors.js'
 import type { FieldController, FieldGroup } from './field.js'
 import { attachedFields } from './registry.js'
 import { runValidator } from './validate.js'
+import { encryptText } from '../encrypt.js'
 
 /** Ciphertexts by field name, e.g. `{ transactionPin: 'kq3…==' }`; submissions add `fincodeKeyFingerprint`. */
 export type EncryptedValues = Record<string, string>
@@ -77,7 +77,7 @@ async function encryptOne(field: FieldController, plaintext: string, keyVersion:
   field.show(field.ciphertext, null, true)
   try {
     const key = await field.loadKey()
-    const ciphertext = await encryptPayload(plaintext, key, { scheme: field.options.scheme })
+    const ciphertext = await encryptText(plaintext, key, { scheme: field.options.scheme })
     if (isCurrent()) field.show(ciphertext)
     return ciphertext
   } catch (thrown) {

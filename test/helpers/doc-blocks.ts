@@ -43,12 +43,19 @@ export interface DocBlock {
   prelude: string
   /** 1-based line where the prelude's text starts. */
   preludeLine: number
+  /**
+   * `<!-- recipe: framework-tests/… -->` right above the fence: the block is that file of a tested app
+   * (scripts/recipes.mjs), compiled with the app's own dependencies by test/frameworks.test.ts and compared
+   * with the file by test/recipes.test.ts — not compiled again here, where those dependencies are not installed.
+   */
+  recipe: string | undefined
 }
 
 export type BlockKind = 'checked' | 'run' | 'skipped' | 'unmarked' | 'unknown'
 
 export function kindOf(block: DocBlock): BlockKind {
   if (block.language === '') return 'unmarked'
+  if (block.recipe !== undefined) return 'skipped'
   if (block.language in CHECKED) return block.flags.includes('run') ? 'run' : 'checked'
   if (SKIPPED_LANGUAGES.includes(block.language)) return 'skipped'
   return 'unknown'
@@ -69,6 +76,7 @@ export function docFiles(): string[] {
 
 const FENCE = /^( {0,3})(`{3,}|~{3,})\s*([^`]*)$/
 const PRELUDE_START = /^\s*<!--\s*prelude\b(.*)$/
+const RECIPE = /^<!-- recipe: (\S+) -->$/
 
 export function extractBlocks(file: string, text = readFileSync(join(ROOT, file), 'utf8')): DocBlock[] {
   const lines = text.split(/\r?\n/)
@@ -91,7 +99,7 @@ export function extractBlocks(file: string, text = readFileSync(join(ROOT, file)
     if (fileName !== undefined && (!/^[\w./-]+\.[cm]?[jt]sx?$/.test(fileName) || fileName.split('/').includes('..') || fileName.startsWith('/'))) {
       throw new Error(`${file}:${index + 1}: file=${fileName} must be a relative path inside the example with a .ts, .tsx, .js or .jsx extension, e.g. file=app/actions.ts`)
     }
-    blocks.push({ file, line: index + 1, language: language.toLowerCase(), flags, fileName, code: body.join('\n'), ...preludeAbove(lines, index) })
+    blocks.push({ file, line: index + 1, language: language.toLowerCase(), flags, fileName, code: body.join('\n'), ...preludeAbove(lines, index), recipe: RECIPE.exec(lines[index - 1] ?? '')?.[1] })
     index = end
   }
   return blocks
@@ -134,21 +142,6 @@ declare global {
 `
 const GLOBALS_PATH = join(BLOCK_DIR, 'globals.d.ts')
 
-/**
- * Modules that only the apps of framework-tests/ install (kept out of the library's devDependencies on purpose).
- * The recipes of docs/nextjs.md and docs/vite.md are those apps' files, byte for byte (test/recipes.test.ts), and
- * test/frameworks.test.ts builds the apps with their real types; here the modules get loose declarations so the
- * rest of each block is still checked.
- */
-const SHIMS = `declare module 'next' {
-  export interface NextConfig { [option: string]: unknown }
-}
-declare module '@hookform/resolvers/zod' {
-  export function zodResolver(schema: unknown): any
-}
-`
-const SHIMS_PATH = join(BLOCK_DIR, 'framework-shims.d.ts')
-
 export interface WrittenBlock {
   block: DocBlock
   kind: BlockKind
@@ -168,7 +161,6 @@ export function writeBlocks(blocks: DocBlock[]): WrittenBlock[] {
   rmSync(BLOCK_DIR, { recursive: true, force: true })
   mkdirSync(BLOCK_DIR, { recursive: true })
   writeFileSync(GLOBALS_PATH, GLOBALS)
-  writeFileSync(SHIMS_PATH, SHIMS)
   return blocks
     .map((block) => ({ block, kind: kindOf(block) }))
     .filter(({ kind }) => kind === 'checked' || kind === 'run')
@@ -205,7 +197,7 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
 
 /** Type-checks every written block in one program; returns each block's messages, `file:line: …`. */
 export function typeCheck(written: WrittenBlock[]): Map<WrittenBlock, string[]> {
-  const program = ts.createProgram([...written.map((w) => w.path), GLOBALS_PATH, SHIMS_PATH], COMPILER_OPTIONS)
+  const program = ts.createProgram([...written.map((w) => w.path), GLOBALS_PATH], COMPILER_OPTIONS)
   const byPath = new Map(written.map((w) => [w.path, w]))
   const messages = new Map<WrittenBlock, string[]>(written.map((w) => [w, []]))
   const unplaced: string[] = []
