@@ -83,6 +83,11 @@ it.each(MARKDOWN)('every relative link of %s resolves', (file) => {
   expect(broken).toEqual([])
 })
 
+it('docs/README.md, the index, links every guide in docs/', () => {
+  const index = relativeLinks('docs/README.md').map(({ target }) => target.split('#')[0])
+  expect(MARKDOWN.filter((file) => file.startsWith('docs/') && file !== 'docs/README.md' && !index.includes(file.slice('docs/'.length)))).toEqual([])
+})
+
 it('finds the links it checks', () => {
   expect(relativeLinks('README.md').map(({ target }) => target)).toEqual(expect.arrayContaining(['docs/getting-started.md', 'LICENSE', 'docs/demo.png']))
   expect(anchors('docs/sandbox.md')).toContain('a-call-with-curl-from-the-key-to-a-changed-pin')
