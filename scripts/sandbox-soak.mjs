@@ -270,11 +270,13 @@ Written by \`npm run soak\` (scripts/sandbox-soak.mjs); the same script with 10 
 The sandbox CLI runs under load (two workers creating API tokens, one invalidating them, one rotating the key, one changing the
 transaction PIN, two calling verify-fields) and is killed with SIGKILL once each kind of write has been acknowledged in the round,
 at a random moment up to 300 ms later; after each kill the state file is checked against every acknowledged answer, and the next
-start takes the dead process's lock over. Finally every acknowledged token is presented over HTTP.
+start takes the dead process's lock over. A write the kill cut off before its answer may or may not be on disk: the file read after
+the kill says which, and from then on it is held like an acknowledged one. Finally every acknowledged token is presented over HTTP.
 
 - **Date:** ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${cpus().length} cores (shared; load average ${loadavg().map((n) => n.toFixed(2)).join(' / ')} after)
 - **Kills:** ${result.kills} in ${result.seconds} s
 - **Acknowledged:** ${a.tokens} tokens, ${a.invalidations} invalidations, ${a.rotations} key rotations, ${a.pinChanges} PIN changes
+- **Cut off by a kill before their answer:** ${result.unanswered.invalidationsLanded + result.unanswered.invalidationsNotLanded} invalidations, ${result.unanswered.invalidationsLanded} of them on disk after the restart (their tokens then refused with TOKEN_REVOKED)
 - **Lost:** ${result.lost}${result.lost ? ` — ${result.problems.join('; ')}` : ' (no acknowledged write missing, no retired key current again)'}
 `
   writeFileSync(join(root, 'bench/sandbox-soak.md'), section)
