@@ -27,24 +27,29 @@ describe('bundle size', () => {
     expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2048)
   })
 
-  // Issue 11: what an app pays for one encrypted field, the forms controller and the core included,
-  // React excluded. Measured 5,102 when set; met by what the code does, not by how it is spelled.
-  it('import { useEncryptedField } from fincode-secure/react costs at most 5,120 bytes', () => {
+  // Issue 11 asks for at most 5,120 bytes for one encrypted field, the forms controller and the core
+  // included, React excluded (5,118 before issue 15). NOT MET since the hooks recover from a rotated key
+  // by themselves (issue 15.4): reading the provider's key, the rotated-key answer (a 409 Response or a
+  // Server Action's object), the one retry and its three messages (stale server key, rotated again, a
+  // fixed key that cannot be refreshed) add ~1,330 bytes; measured 6,445. This guard keeps it from
+  // growing; it is not the issue's budget, and the gap (~1,330 bytes) is stated in the wiring report.
+  it('import { useEncryptedField } from fincode-secure/react stays within 6,464 bytes (issue budget 5,120: not met, gap ~1,330 for key-rotation recovery)', () => {
     expect(oneHook.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
-    expect(oneHook.gzipBytes).toBeLessThanOrEqual(5120)
+    expect(oneHook.gzipBytes).toBeLessThanOrEqual(6464)
   })
 
-  it('the whole React entry (hooks and <EncryptedInput>) stays within 5,888 bytes (a guard against growth)', () => {
+  // Measured 7,021 with the recovery of issue 15.4 (5,735 before).
+  it('the whole React entry (hooks and <EncryptedInput>) stays within 7,040 bytes (a guard against growth)', () => {
     expect(react.code).toMatch(/from\s*"react"/)
-    expect(react.gzipBytes).toBeLessThanOrEqual(5888)
+    expect(react.gzipBytes).toBeLessThanOrEqual(7040)
   })
 
-  // Issue 14 asks for at most 4,096 bytes. NOT MET yet: the core alone is ~2,040 and the forms
-  // controller with the DOM binding ~2,800 (measured 4,865 in all). This guard keeps it from
-  // growing until the gap is closed (see the forms helper's report); it is not the issue's budget.
-  it('import { encryptForm } from fincode-secure/dom stays within 4,928 bytes (issue budget 4,096: not met)', () => {
+  // Issue 14 asks for at most 4,096 bytes. NOT MET: the core alone is ~2,040, the forms controller with
+  // the DOM binding ~2,800 (4,865 before issue 15), and submit(fn)'s recovery from a rotated key and the
+  // keySource option add ~1,180 (measured 6,046). This guard keeps it from growing; it is not the issue's budget.
+  it('import { encryptForm } from fincode-secure/dom stays within 6,048 bytes (issue budget 4,096: not met, gap ~1,950)', () => {
     expect(dom.code).not.toMatch(/react/i)
-    expect(dom.gzipBytes).toBeLessThanOrEqual(4928)
+    expect(dom.gzipBytes).toBeLessThanOrEqual(6048)
   })
 
   // The page's half of the rotated-key answer (docs/key-rotation.md): measured 574 bytes,

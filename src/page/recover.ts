@@ -4,8 +4,8 @@
 // The plaintexts are never kept here: `encrypt` reads them from the inputs each time.
 import { FincodeSecureError, isFincodeSecureError } from '../errors.js'
 import type { FincodePublicKey } from '../key.js'
-import { readKeyRotated } from '../key-rotated.js'
-import type { FincodeKeySource } from './key-source.js'
+import { errorCodeOf, rotatedAnswerIn } from '../key-rotated.js'
+import { shortFingerprint as short, type FincodeKeySource } from './key-source.js'
 
 /** The name under which the fingerprint of the key used goes with the ciphertexts (CONTRACTS: 15.3). */
 export const KEY_FINGERPRINT_FIELD = 'fincodeKeyFingerprint'
@@ -38,15 +38,17 @@ export interface SubmitWithKeyRecoveryOptions<Values extends Record<string, stri
 
 type Refusal = FincodeSecureError<'ERR_KEY_ROTATED' | 'ERR_KEY_STALE'>
 
-const short = (fingerprint: string) => fingerprint.slice(0, 12) + '…'
-
-/** The rotated-key refusal carried by `value`, a result or something thrown; null for anything else. */
+/**
+ * The rotated-key refusal carried by `value`, a result or something thrown; null for anything else.
+ * A server's answer keeps its own message: it is written for the page, and says why (a stale server key).
+ */
 async function refusalIn(value: unknown): Promise<Refusal | null> {
   if (isFincodeSecureError(value)) {
-    const code = value.code as string
-    return code === 'ERR_KEY_ROTATED' || code === 'ERR_KEY_STALE' ? (value as unknown as Refusal) : null
+    const code = value.code
+    return code === 'ERR_KEY_ROTATED' || code === 'ERR_KEY_STALE' ? (value as Refusal) : null
   }
-  return readKeyRotated(value)
+  const answer = await rotatedAnswerIn(value)
+  return answer && new FincodeSecureError(errorCodeOf(answer), answer.error.message, { cause: answer })
 }
 
 function stale(fingerprint: string, cause: Refusal): Refusal {

@@ -82,5 +82,5 @@ test('key-provider.tsx: the form gets the key from the provider; a failing endpo
   typeInto(view.getByLabelText('Transaction PIN') as HTMLInputElement, '482913')
   await act(async () => view.getByText('Change PIN').click())
   await waitFor(() => expect(saved).toHaveLength(1))
-  expect(saved[0]).toEqual({ transactionPin: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/) })
+  expect(saved[0]).toEqual({ transactionPin: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/), fincodeKeyFingerprint: sandbox.currentKey().fingerprint })
 })
