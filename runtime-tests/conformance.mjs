@@ -263,7 +263,8 @@ const CASE_LIST = [
         checkCiphertext(ciphertext, 2048, `ciphertext of ${show(plaintext)}`)
         eq(await t.decrypt('rsa2048', ciphertext), plaintext, 'Node decrypts the field')
       }
-      eq(JSON.stringify(Object.keys(out)), JSON.stringify(Object.keys(body)), 'key order of the copy')
+      // The copy is what JSON.stringify writes: the key order of the input, the undefined field left out.
+      eq(JSON.stringify(Object.keys(out)), JSON.stringify(Object.keys(JSON.parse(JSON.stringify(body)))), 'key order of the copy')
     },
   },
   {
@@ -362,6 +363,134 @@ const CASE_LIST = [
       eq(globalThis.crypto, real, 'globalThis.crypto after restoring it')
       eq(globalThis.crypto.subtle, subtle, 'crypto.subtle after restoring it')
       await roundTrip(t, 'rsa2048', ['after-restore'])
+    },
+  },
+  {
+    name: 'encryptFields applies toJSON as JSON.stringify does: a DTO\'s sensitive fields are encrypted and Node decrypts them; a Date becomes its ISO string',
+    where: 'all',
+    run: async (t) => {
+      class ChangePinRequest {
+        constructor(current, next) {
+          this.current = current
+          this.next = next
+        }
+        toJSON() {
+          return { userPin: this.current, transactionPin: this.next, at: new Date('2026-01-02T03:04:05Z') }
+        }
+      }
+      const out = await t.lib.encryptFields({ request: new ChangePinRequest('482913', '918273'), wrap: { toJSON: () => ({ securityAnswer: new String('Pochi') }) } }, t.fx.keys.rsa2048.spki)
+      const json = JSON.stringify(out)
+      ok(!/482913|918273|Pochi/.test(json), `a plaintext is in the copy: ${show(json)}`)
+      eq(out.request.at, '2026-01-02T03:04:05.000Z', 'the Date, as JSON sends it')
+      eq(await t.decrypt('rsa2048', out.request.userPin), '482913', 'request.userPin decrypted by Node')
+      eq(await t.decrypt('rsa2048', out.request.transactionPin), '918273', 'request.transactionPin decrypted by Node')
+      eq(await t.decrypt('rsa2048', out.wrap.securityAnswer), 'Pochi', 'wrap.securityAnswer (a String object) decrypted by Node')
+    },
+  },
+  {
+    name: 'encryptFields: 64 nested levels encrypt, 65 are ERR_PAYLOAD_INVALID naming the path; a throwing getter, a revoked Proxy and a BigInt reject with ERR_PAYLOAD_INVALID',
+    where: 'all',
+    run: async (t) => {
+      const key = t.fx.keys.rsa2048.spki
+      const nested = (levels) => {
+        let body = { userPin: '6464' }
+        for (let i = 1; i < levels; i++) body = { a: body }
+        return body
+      }
+      const deepest = await t.lib.encryptFields(nested(64), key)
+      let leaf = deepest
+      for (let i = 1; i < 64; i++) leaf = leaf.a
+      eq(await t.decrypt('rsa2048', leaf.userPin), '6464', 'the PIN 64 levels down, decrypted by Node')
+      const tooDeep = await rejects(t, () => t.lib.encryptFields(nested(65), key), 'ERR_PAYLOAD_INVALID', '65 levels', '6464')
+      ok(tooDeep.message.startsWith(`body${'.a'.repeat(64)} is nested 65 objects and arrays deep`), `the message does not name the path: ${tooDeep.message}`)
+      const revocable = Proxy.revocable({}, {})
+      revocable.revoke()
+      const hostile = [
+        ['a throwing getter', { get userPin() { throw new Error('vault locked') } }],
+        ['a revoked Proxy', { inner: revocable.proxy }],
+        ['a BigInt', { amount: BigInt(10) }],
+        ['10,000 levels', nested(10000)],
+      ]
+      for (const [what, body] of hostile) await rejects(t, () => t.lib.encryptFields(body, key), 'ERR_PAYLOAD_INVALID', what)
+    },
+  },
+  {
+    name: 'importPublicKey: RSA exponents 1, 2, 4 and 65536 are ERR_KEY_UNSUPPORTED; a key with exponent 3 encrypts and Node decrypts',
+    where: 'all',
+    run: async (t) => {
+      for (const { exponent, spki } of t.fx.exponents.refused) {
+        const error = await rejects(t, () => t.lib.importPublicKey(spki), 'ERR_KEY_UNSUPPORTED', `exponent ${exponent}`)
+        ok(error.message.includes(`RSA exponent ${exponent}`), `the message does not give the exponent: ${error.message}`)
+        await rejects(t, () => t.lib.encryptPayload('1234', spki), 'ERR_KEY_UNSUPPORTED', `encryptPayload with exponent ${exponent}`, '1234')
+      }
+      eq(await t.decrypt('rsa2048e3', await t.lib.encryptPayload('0003', t.fx.exponents.three)), '0003', 'exponent 3, decrypted by Node')
+    },
+  },
+  {
+    name: 'importPublicKey: text over 16 KiB is ERR_KEY_INVALID before decoding; a quoted key and a PEM with literal \\n give Node\'s fingerprint; a throwing getter rejects',
+    where: 'all',
+    run: async (t) => {
+      const { spki, pem, fingerprint } = t.fx.keys.rsa2048
+      const started = Date.now()
+      const huge = await rejects(t, () => t.lib.importPublicKey(spki.padEnd(5000000, ' ')), 'ERR_KEY_INVALID', '5,000,000 characters')
+      ok(Date.now() - started < 1000, `refusing 5 MB of key text took ${Date.now() - started} ms`)
+      ok(huge.message.includes('at most 16384'), `the message does not give the limit: ${huge.message}`)
+      for (const text of [`"${spki}"`, `'${spki}'`, pem.trim().replace(/\n/g, '\\n'), `"${pem.trim().replace(/\n/g, '\\n')}"`]) {
+        eq((await t.lib.importPublicKey(text)).fingerprint, fingerprint, `the fingerprint of ${show(text.slice(0, 30))}`)
+      }
+      const comment = await rejects(t, () => t.lib.importPublicKey(`${spki} # production`), 'ERR_KEY_INVALID', 'a trailing comment')
+      ok(comment.message.includes('"#"'), `the message does not name the "#": ${comment.message}`)
+      await rejects(t, () => t.lib.importPublicKey({ get cryptoKey() { throw new Error('getter') }, maxPayloadBytes: 190 }), 'ERR_KEY_INVALID', 'a throwing getter')
+    },
+  },
+  {
+    name: 'fincode-secure/server: domain with baseUrl is ERR_CONFIG_INVALID; a token the server repeats back is [redacted] in message, stack, body and onRequest',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { token, platform, uuid } = t.fx.server
+      let error
+      try {
+        server.createFincodeClient({ domain: 'acme', baseUrl: `${t.origin}/api/v6`, token, publicKey: t.fx.keys.rsa2048.spki, platform, uuid })
+      } catch (e) {
+        error = e
+      }
+      eq(error?.code, 'ERR_CONFIG_INVALID', 'domain and baseUrl together')
+      const seen = []
+      const echo = async () => new Response(JSON.stringify({ error: { code: 'BAD', message: `refused ${token}`, headers: { 'X-Auth-Token': token } } }), { status: 400 })
+      const client = server.createFincodeClient({ baseUrl: `${t.origin}/api/v6`, token, publicKey: t.fx.keys.rsa2048.spki, platform, uuid, fetch: echo, onRequest: (info) => seen.push(info) })
+      const refused = await rejects(t, () => client.post(`/echo/${token}`, { note: token, userPin: '2580' }), 'ERR_API_ERROR', 'an error body quoting the token', token, 'FincodeApiError')
+      for (const [what, text] of [['stack', String(refused.stack)], ['body', JSON.stringify(refused.body)], ['onRequest', JSON.stringify(seen)]]) {
+        ok(!text.includes(token), `the token is in ${what}`)
+        ok(!text.includes('2580'), `the PIN is in ${what}`)
+      }
+      ok(refused.message.includes('[redacted]'), `the message does not say [redacted]: ${refused.message}`)
+    },
+  },
+  {
+    name: 'fincode-secure/server: the retry rule — one send after a 500 that says KEY_ROTATED or a network error, at most two after 409 KEY_ROTATED',
+    where: 'server',
+    run: async (t) => {
+      const server = await t.loadServer()
+      const { token, platform, uuid } = t.fx.server
+      const publicKey = async () => t.fx.keys.rsa2048.spki
+      for (const [status, code, sends] of [[500, 'ERR_API_ERROR', 1], [503, 'ERR_API_ERROR', 1], [0, 'ERR_NETWORK', 1]]) {
+        let sent = 0
+        const fetch = async () => {
+          sent++
+          if (status === 0) throw new TypeError('fetch failed')
+          return new Response(JSON.stringify({ error: { code: 'KEY_ROTATED' } }), { status })
+        }
+        const client = server.createFincodeClient({ baseUrl: `${t.origin}/api/v6`, token, publicKey, platform, uuid, fetch })
+        await rejects(t, () => client.post('/p', { userPin: '1357' }), code, `status ${status || 'network error'}`, '1357', code === 'ERR_NETWORK' ? 'FincodeSecureError' : 'FincodeApiError')
+        eq(sent, sends, `sends after ${status || 'a network error'}`)
+      }
+      let sent = 0
+      const rotated = async () => (sent++, new Response(JSON.stringify({ error: { code: 'KEY_ROTATED' } }), { status: 409 }))
+      const client = server.createFincodeClient({ baseUrl: `${t.origin}/api/v6`, token, publicKey, platform, uuid, fetch: rotated, logger: { warn() {} } })
+      const error = await client.post('/p', { userPin: '1357' }).then(() => undefined, (e) => e)
+      ok(error && /^ERR_KEY_(ROTATED|STALE)$/.test(error.code), `409 KEY_ROTATED every time ended in ${error?.code}`)
+      ok(sent <= 2, `${sent} sends after 409 KEY_ROTATED`)
     },
   },
   {

@@ -6,7 +6,7 @@ export function subtle(): SubtleCrypto {
   if (!s) {
     throw new FincodeSecureError(
       'ERR_WEBCRYPTO_UNAVAILABLE',
-      'crypto.subtle is missing: browsers offer WebCrypto only on https:// and localhost pages. Serve this page over https.',
+      'crypto.subtle is missing: browsers offer WebCrypto only to pages on https:// and localhost.',
     )
   }
   return s

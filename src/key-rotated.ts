@@ -48,20 +48,6 @@ export function isKeyRotatedAnswer(value: unknown): value is KeyRotatedAnswer {
  * gives `null`. The answer itself is the error's `cause`.
  */
 export async function readKeyRotated(value: unknown): Promise<FincodeSecureError<'ERR_KEY_ROTATED' | 'ERR_KEY_STALE'> | null> {
-  const answer = await rotatedAnswerIn(value)
-  return answer && new FincodeSecureError(errorCodeOf(answer), KEY_ROTATED_MESSAGES[answer.error.code], { cause: answer })
-}
-
-/** The error code that stands for an answer. */
-export function errorCodeOf(answer: KeyRotatedAnswer): 'ERR_KEY_ROTATED' | 'ERR_KEY_STALE' {
-  return answer.error.code === 'KEY_STALE' ? 'ERR_KEY_STALE' : 'ERR_KEY_ROTATED'
-}
-
-/**
- * The rotated-key answer in `value` — a `Response` 409 (read from a clone) or a
- * plain object — or null. Internal: the forms use it without the page texts above.
- */
-export async function rotatedAnswerIn(value: unknown): Promise<KeyRotatedAnswer | null> {
   let answer = value
   if (isResponse(value)) {
     if (value.status !== 409) return null
@@ -71,7 +57,9 @@ export async function rotatedAnswerIn(value: unknown): Promise<KeyRotatedAnswer 
       return null // not JSON, or a body already read: not an answer we can recognise
     }
   }
-  return isKeyRotatedAnswer(answer) ? answer : null
+  if (!isKeyRotatedAnswer(answer)) return null
+  const code = answer.error.code
+  return new FincodeSecureError(code === 'KEY_STALE' ? 'ERR_KEY_STALE' : 'ERR_KEY_ROTATED', KEY_ROTATED_MESSAGES[code], { cause: answer })
 }
 
 // By shape, not instanceof: a Response from another realm (a test environment,

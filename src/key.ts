@@ -1,5 +1,6 @@
 import { fromBase64 } from './_base64.js'
 import { readTlv } from './_der.js'
+import { MAX_KEY_TEXT } from './_limits.js'
 import { hex, subtle } from './_subtle.js'
 import { FincodeSecureError } from './errors.js'
 import { HASH_BYTES, RSA_OAEP_PARAMS } from './scheme.js'
@@ -18,44 +19,54 @@ export interface FincodePublicKey {
   readonly spki: Uint8Array
 }
 
-const WHERE = 'copy the "PUBLIC KEY" from Settings → API Connections → Encryption Keys'
 const RSA_ENCRYPTION = '06092a864886f70d010101' // OBJECT IDENTIFIER 1.2.840.113549.1.1.1
 
-function fail(code: 'ERR_KEY_INVALID' | 'ERR_KEY_PRIVATE' | 'ERR_KEY_UNSUPPORTED' | 'ERR_KEY_TOO_SMALL', message: string, cause?: unknown): never {
-  throw new FincodeSecureError(code, message, { cause })
+/**
+ * Every refusal of a key text is built here, so each one says the same two
+ * things: what is wrong with the text, then where the right key is.
+ */
+function fail(code: 'ERR_KEY_INVALID' | 'ERR_KEY_PRIVATE' | 'ERR_KEY_UNSUPPORTED' | 'ERR_KEY_TOO_SMALL', problem: string, cause?: unknown): never {
+  throw new FincodeSecureError(code, `publicKey ${problem}; copy the "PUBLIC KEY" from Settings → API Connections → Encryption Keys.`, { cause })
 }
 
 const PKCS1 = 'PKCS#1 ("RSA PUBLIC KEY"),'
 
 /** `what` says what the key is instead, when that is known. */
 function notSpki(what?: string, cause?: unknown): never {
-  fail('ERR_KEY_INVALID', `publicKey is ${what ? what + ' not' : 'not'} an SPKI "PUBLIC KEY"${what ? '' : ' (cut short, extra bytes, or another format)'}; ${WHERE}.`, cause)
+  fail('ERR_KEY_INVALID', `is ${what ? what + ' not' : 'not'} an SPKI "PUBLIC KEY"${what ? '' : ' (cut short, extra bytes, or another format)'}`, cause)
 }
 
 function privateKey(): never {
-  fail('ERR_KEY_PRIVATE', `publicKey is a private key, which must never reach a client: keep it on the server and ${WHERE}.`)
+  fail('ERR_KEY_PRIVATE', 'is a private key, which must never reach a client: keep it on the server')
 }
 
-/** Base64 SPKI DER (any whitespace) or a PEM "PUBLIC KEY" block → DER bytes. */
+/**
+ * Base64 SPKI DER (any whitespace) or a PEM "PUBLIC KEY" block → DER bytes.
+ * Accepts the two ways configuration files hold a key: in quotes, and as a PEM
+ * with its line breaks written as literal \n. Neither a quote nor a backslash
+ * can be part of a key, so removing them cannot change which key it is.
+ */
 function decodeKeyText(text: string): Uint8Array {
-  let body = text.trim()
+  let body = text.replace(/^\s*(["'])([\s\S]*)\1\s*$/, '$2').replace(/\\[rn]/g, '\n').trim()
   if (body.includes('-----')) {
     // Any private block anywhere (a pasted key file holding both halves, say) still
     // puts a private key in the client: say so before judging the PEM's shape.
     if (body.includes('PRIVATE KEY-----')) privateKey()
     const pem = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----$/.exec(body)
-    if (!pem) notSpki('a malformed PEM block,')
+    if (!pem) notSpki('a malformed PEM block (or text around it),')
     if (pem[1] !== 'PUBLIC KEY') notSpki(pem[1] === 'RSA PUBLIC KEY' ? PKCS1 : `a PEM "${pem[1]}",`)
     body = pem[2]!
   }
   body = body.replace(/\s+/g, '')
-  if (!body) fail('ERR_KEY_INVALID', `publicKey is empty; ${WHERE}.`)
-  // atob refuses anything but the standard alphabet (so base64url), and a length
-  // that cannot be Base64; a key cut at a 4-character boundary fails the DER checks.
+  if (!body) fail('ERR_KEY_INVALID', 'is empty')
+  // atob refuses any character outside the standard alphabet, a length Base64
+  // cannot have and "=" inside; a key cut at a 4-character boundary decodes, and
+  // fails the DER checks instead.
   try {
     return fromBase64(body)
   } catch {
-    fail('ERR_KEY_INVALID', `publicKey is not standard Base64 (cut short, or URL-safe - and _); ${WHERE}.`)
+    const stray = /[^A-Za-z0-9+/=]/.exec(body)
+    fail('ERR_KEY_INVALID', stray ? `has "${stray[0]}", not standard Base64 (URL-safe Base64, or text around the key?)` : 'is not standard Base64 (cut short?)')
   }
 }
 
@@ -74,7 +85,18 @@ function checkSpki(der: Uint8Array): void {
   if (first!.tag !== 0x30 || second.tag !== 0x03 || second.end !== top!.end) notSpki()
   const algorithm = hex(der.subarray(first!.start, first!.end))
   if (!algorithm.startsWith(RSA_ENCRYPTION)) {
-    fail('ERR_KEY_UNSUPPORTED', `publicKey is not an RSA key, which RSA-OAEP needs; ${WHERE}.`)
+    fail('ERR_KEY_UNSUPPORTED', 'is not an RSA key, which RSA-OAEP needs')
+  }
+  // The BIT STRING holds RSAPublicKey { modulus, publicExponent } after its unused-bits byte.
+  // WebCrypto imports exponent 1, whose "ciphertext" is the OAEP encoding itself, readable
+  // by anyone; an even exponent is not RSA. A malformed inside is left to WebCrypto's import.
+  const rsaKey = readTlv(der, second.start + 1, second.end)
+  const modulus = rsaKey && readTlv(der, rsaKey.start, rsaKey.end)
+  const exponent = modulus && readTlv(der, modulus.end, rsaKey!.end)
+  if (exponent) {
+    let value = 0
+    for (let i = exponent.start; i < exponent.end; i++) value = value * 256 + der[i]!
+    if (value < 3 || !(der[exponent.end - 1]! & 1)) fail('ERR_KEY_UNSUPPORTED', `has RSA exponent ${value}, not odd and 3 or more as RSA-OAEP needs`)
   }
 }
 
@@ -90,7 +112,7 @@ async function importKeyText(text: string): Promise<FincodePublicKey> {
   ])
   const { modulusLength } = cryptoKey.algorithm as RsaHashedKeyAlgorithm
   if (modulusLength < 2048) {
-    fail('ERR_KEY_TOO_SMALL', `publicKey is a ${modulusLength}-bit RSA key, under 2048 bits; ${WHERE}.`)
+    fail('ERR_KEY_TOO_SMALL', `is a ${modulusLength}-bit RSA key, under 2048 bits`)
   }
   return Object.freeze({
     cryptoKey,
@@ -123,13 +145,19 @@ export type PublicKeyInput = string | FincodePublicKey
  * key.maxPayloadBytes // 190 for RSA-2048
  * ```
  */
-export function importPublicKey(publicKey: PublicKeyInput): Promise<FincodePublicKey> {
+export async function importPublicKey(publicKey: PublicKeyInput): Promise<FincodePublicKey> {
   if (typeof publicKey !== 'string') {
-    const key = publicKey as Partial<FincodePublicKey> | null
-    return key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number'
-      ? Promise.resolve(publicKey)
-      : Promise.reject(new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`))
+    let cause: unknown
+    try {
+      const key = publicKey as Partial<FincodePublicKey> | null
+      if (key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number') return publicKey
+    } catch (error) {
+      // Reading a getter or a Proxy trap of an object passed as the key may throw anything.
+      cause = error
+    }
+    throw new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`, { cause })
   }
+  if (publicKey.length > MAX_KEY_TEXT) fail('ERR_KEY_INVALID', `has ${publicKey.length} characters, too many for a key (at most ${MAX_KEY_TEXT})`)
   let key = cache.get(publicKey)
   if (!key) {
     if (cache.size > 15) cache.clear()

@@ -161,7 +161,7 @@ sys.stdout.write(out.decode())
     ['no key at all', ['encrypt'], 'pin', {}, 'ERR_KEY_INVALID', /--key-file FILE or set FINCODE_PUBLIC_KEY/],
     ['a key file that is missing', ['encrypt', '--key-file', '/nonexistent/key.txt'], 'pin', {}, 'ERR_KEY_INVALID', /cannot be read \(ENOENT\)/],
     ['a private key', ['encrypt', '--key-file', 'PRIVATE'], 'pin', {}, 'ERR_KEY_PRIVATE', /must never reach a client/],
-    ['a key that is not Base64', ['encrypt'], 'pin', { FINCODE_PUBLIC_KEY: 'not a key!' }, 'ERR_KEY_INVALID', /not standard Base64/],
+    ['a key that is not Base64', ['encrypt'], 'pin', { FINCODE_PUBLIC_KEY: 'not a key!' }, 'ERR_KEY_INVALID', /has "!", not standard Base64/],
     ['an empty secret', ['encrypt', '--key-file', 'KEY'], '\n', {}, 'ERR_PAYLOAD_INVALID', /secret is empty/],
     ['191 bytes for a 2048-bit key', ['encrypt', '--key-file', 'KEY'], 'x'.repeat(191), {}, 'ERR_PAYLOAD_TOO_LARGE', /191 bytes.*at most 190/],
     ['input that is not UTF-8', ['encrypt', '--key-file', 'KEY'], '\udc00', {}, 'ERR_PAYLOAD_INVALID', /not valid UTF-8/],

@@ -23,33 +23,36 @@ describe('bundle size', () => {
     keyRotated = await bundle(`export { readKeyRotated, isKeyRotatedAnswer } from 'fincode-secure'`)
   })
 
-  it('encryptPayload alone costs at most 2,048 bytes', () => {
-    expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2048)
+  // 2,048 until the hardening issue: its key checks (exponent, size bound, quotes and
+  // escaped line breaks, the stray character named) moved the budget to 2,304.
+  it('encryptPayload alone costs at most 2,304 bytes', () => {
+    expect(encryptOnly.gzipBytes).toBeLessThanOrEqual(2304)
   })
 
   // Issue 11 asks for at most 5,120 bytes for one encrypted field, the forms controller and the core
-  // included, React excluded (5,118 before issue 15). NOT MET since the hooks recover from a rotated key
-  // by themselves (issue 15.4): reading the provider's key, the rotated-key answer (a 409 Response or a
-  // Server Action's object), the one retry and its three messages (stale server key, rotated again, a
-  // fixed key that cannot be refreshed) add ~1,330 bytes; measured 6,445. This guard keeps it from
-  // growing; it is not the issue's budget, and the gap (~1,330 bytes) is stated in the wiring report.
-  it('import { useEncryptedField } from fincode-secure/react stays within 6,464 bytes (issue budget 5,120: not met, gap ~1,330 for key-rotation recovery)', () => {
+  // included, React excluded. NOT MET: the core's hardening (issue 12) took it to 5,303, and the hooks'
+  // own recovery from a rotated key (issue 15.4: the provider's key, reading the rotated-key answer from
+  // a 409 Response or a Server Action's object, the one retry, its messages for a stale server key, a
+  // second rotation and a fixed key that cannot be refreshed) adds ~1,420: measured 6,722. This guard
+  // keeps it from growing; it is not the issue's budget (gap ~1,600 bytes, stated in the wiring report).
+  it('import { useEncryptedField } from fincode-secure/react stays within 6,736 bytes (issue budget 5,120: not met, gap ~1,600)', () => {
     expect(oneHook.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
-    expect(oneHook.gzipBytes).toBeLessThanOrEqual(6464)
+    expect(oneHook.gzipBytes).toBeLessThanOrEqual(6736)
   })
 
-  // Measured 7,021 with the recovery of issue 15.4 (5,735 before).
-  it('the whole React entry (hooks and <EncryptedInput>) stays within 7,040 bytes (a guard against growth)', () => {
+  // Measured 7,294 with the recovery of issue 15.4 (5,924 without it).
+  it('the whole React entry (hooks and <EncryptedInput>) stays within 7,296 bytes (a guard against growth)', () => {
     expect(react.code).toMatch(/from\s*"react"/)
-    expect(react.gzipBytes).toBeLessThanOrEqual(7040)
+    expect(react.gzipBytes).toBeLessThanOrEqual(7296)
   })
 
-  // Issue 14 asks for at most 4,096 bytes. NOT MET: the core alone is ~2,040, the forms controller with
-  // the DOM binding ~2,800 (4,865 before issue 15), and submit(fn)'s recovery from a rotated key and the
-  // keySource option add ~1,180 (measured 6,046). This guard keeps it from growing; it is not the issue's budget.
-  it('import { encryptForm } from fincode-secure/dom stays within 6,048 bytes (issue budget 4,096: not met, gap ~1,950)', () => {
+  // Issue 14 asks for at most 4,096 bytes. NOT MET: the core is ~2,270 since its hardening, the forms
+  // controller with the DOM binding ~2,800 (5,045 before issue 15.4), and submit(fn)'s recovery from a
+  // rotated key with the keySource option add ~1,280: measured 6,320. This guard keeps it from growing;
+  // it is not the issue's budget (gap ~2,220 bytes).
+  it('import { encryptForm } from fincode-secure/dom stays within 6,336 bytes (issue budget 4,096: not met, gap ~2,220)', () => {
     expect(dom.code).not.toMatch(/react/i)
-    expect(dom.gzipBytes).toBeLessThanOrEqual(6048)
+    expect(dom.gzipBytes).toBeLessThanOrEqual(6336)
   })
 
   // The page's half of the rotated-key answer (docs/key-rotation.md): measured 574 bytes,
@@ -68,7 +71,9 @@ describe('bundle size', () => {
     for (const { code } of [encryptOnly, wholeCore]) {
       expect(code).not.toMatch(/react/i)
       expect(code).not.toContain('RSA-OAEP-256-MGF1-SHA1')
-      expect(code).not.toMatch(/BigInt/)
+      // No BigInt arithmetic (the java-default scheme's RSA step); the core only names
+      // BigInt to refuse one in a body, which JSON cannot carry.
+      expect(code).not.toMatch(/\bBigInt\(/)
     }
   })
 })

@@ -6,7 +6,7 @@
 // resolved, and a refused submission keeps what was typed. When the app's
 // function reports a rotated key, the submission recovers once, by itself
 // (src/page/recover.ts).
-import { encryptPayload } from '../encrypt.js'
+import { encryptText } from '../encrypt.js'
 import { FincodeSecureError } from '../errors.js'
 import type { FincodePublicKey } from '../key.js'
 import { fixedKeySource } from '../page/key-source.js'
@@ -79,7 +79,7 @@ async function encryptOne(field: FieldController, plaintext: string, keyVersion:
   field.show(field.ciphertext, null, true)
   try {
     const key = await field.loadKey()
-    const ciphertext = await encryptPayload(plaintext, key, { scheme: field.options.scheme })
+    const ciphertext = await encryptText(plaintext, key, { scheme: field.options.scheme })
     if (isCurrent()) field.show(ciphertext)
     return ciphertext
   } catch (thrown) {

@@ -4,7 +4,7 @@
 // The plaintexts are never kept here: `encrypt` reads them from the inputs each time.
 import { FincodeSecureError, isFincodeSecureError } from '../errors.js'
 import type { FincodePublicKey } from '../key.js'
-import { errorCodeOf, rotatedAnswerIn } from '../key-rotated.js'
+import { readKeyRotated } from '../key-rotated.js'
 import { shortFingerprint as short, type FincodeKeySource } from './key-source.js'
 
 /** The name under which the fingerprint of the key used goes with the ciphertexts (CONTRACTS: 15.3). */
@@ -38,17 +38,13 @@ export interface SubmitWithKeyRecoveryOptions<Values extends Record<string, stri
 
 type Refusal = FincodeSecureError<'ERR_KEY_ROTATED' | 'ERR_KEY_STALE'>
 
-/**
- * The rotated-key refusal carried by `value`, a result or something thrown; null for anything else.
- * A server's answer keeps its own message: it is written for the page, and says why (a stale server key).
- */
+/** The rotated-key refusal carried by `value`, a result or something thrown; null for anything else. */
 async function refusalIn(value: unknown): Promise<Refusal | null> {
   if (isFincodeSecureError(value)) {
     const code = value.code
     return code === 'ERR_KEY_ROTATED' || code === 'ERR_KEY_STALE' ? (value as Refusal) : null
   }
-  const answer = await rotatedAnswerIn(value)
-  return answer && new FincodeSecureError(errorCodeOf(answer), answer.error.message, { cause: answer })
+  return readKeyRotated(value)
 }
 
 function stale(fingerprint: string, cause: Refusal): Refusal {

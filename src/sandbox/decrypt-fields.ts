@@ -1,6 +1,7 @@
 // Finds every sensitive field of a request body, decrypts it, and reports per
 // field whether it decrypted and with which OAEP variant. Plaintexts stay in
 // this process: the verdicts that go out never contain them.
+import { MAX_NESTING } from '../_limits.js'
 import { SENSITIVE_FIELDS } from '../fields.js'
 import { SandboxHttpError } from './http.js'
 import { oaepDecryptAnyVariant, type OaepVariant } from './oaep-decrypt.js'
@@ -72,12 +73,19 @@ function decryptOne(store: SandboxStore, field: string, value: unknown, plaintex
  */
 export const MAX_ENCRYPTED_FIELDS = 8
 
-/** Decrypts every field named in SENSITIVE_FIELDS, at any depth. */
+/**
+ * Decrypts every field named in SENSITIVE_FIELDS, at any depth up to the
+ * library's one limit (MAX_NESTING, the body itself counting as 1): a deeper
+ * body is refused, never passed with fields left unread.
+ */
 export function decryptSensitiveFields(store: SandboxStore, body: unknown): DecryptedFields {
   const found: [path: string, value: unknown][] = []
   const plaintexts = new Map<string, string>()
   const walk = (value: unknown, path: string, depth: number) => {
-    if (typeof value !== 'object' || value === null || depth > 32) return
+    if (typeof value !== 'object' || value === null) return
+    if (depth > MAX_NESTING) {
+      throw new SandboxHttpError(400, 'BODY_TOO_DEEP', `${path || 'the body'} is nested ${depth} objects and arrays deep; a request body may nest at most ${MAX_NESTING}.`)
+    }
     if (Array.isArray(value)) {
       value.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1))
       return
@@ -88,7 +96,7 @@ export function decryptSensitiveFields(store: SandboxStore, body: unknown): Decr
       else walk(item, at, depth + 1)
     }
   }
-  walk(body, '', 0)
+  walk(body, '', 1)
   if (found.length > MAX_ENCRYPTED_FIELDS) {
     throw new SandboxHttpError(
       413,

@@ -1,7 +1,7 @@
 import { FincodeSecureError } from '../errors.js'
 
 /** The codes an HTTP failure can carry. */
-export type FincodeApiErrorCode = 'ERR_API_ERROR' | 'ERR_TOKEN_REJECTED' | 'ERR_KEY_ROTATED'
+export type FincodeApiErrorCode = 'ERR_API_ERROR' | 'ERR_TOKEN_REJECTED' | 'ERR_KEY_ROTATED' | 'ERR_KEY_STALE'
 
 /**
  * The FinCode API answered with an error status. A subclass of

@@ -1,9 +1,11 @@
 import { FincodeSecureError } from '../errors.js'
-import { encryptFields, SENSITIVE_FIELDS } from '../fields.js'
+import { copyBody, type SensitiveField } from '../_json-copy.js'
+import { encryptCopiedFields, SENSITIVE_FIELDS } from '../fields.js'
 import { describe, importPublicKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
 import type { EncryptionScheme } from '../scheme.js'
 import { FincodeApiError, serverErrorCode, serverErrorMessage, type FincodeApiErrorCode } from './api-error.js'
 import { withDeadline, type Deadline } from './deadline.js'
+import { redactError, redactJson, redactText, REDACTED } from './redact.js'
 import {
   checkToken,
   fieldsOption,
@@ -17,8 +19,18 @@ import {
 
 type Awaitable<T> = T | PromiseLike<T>
 
+/** What the token function is told when it is called. */
+export interface TokenContext {
+  /**
+   * True when FinCode has just refused the token the last call returned (HTTP 401):
+   * a caching secret store should read afresh. If the function then returns a
+   * different token, the request is sent once more with it.
+   */
+  rejected: boolean
+}
+
 /** A token, or a function returning the current one (so it can be rotated without a restart). */
-export type TokenSource = string | (() => Awaitable<string>)
+export type TokenSource = string | ((context: TokenContext) => Awaitable<string>)
 /** Key text, an imported key, or a function returning either (called again when the server reports a rotated key). */
 export type PublicKeySource = PublicKeyInput | (() => Awaitable<PublicKeyInput>)
 
@@ -53,6 +65,11 @@ export interface FincodeClientOptions {
   dangerouslyAllowBrowser?: boolean
   /** Called before each attempt with what is about to cross the wire, the token masked. For logs and demos. */
   onRequest?: (info: OutgoingRequest) => void
+  /**
+   * Where the client writes the one warning an operator must act on: FinCode refused
+   * the key that `publicKey` still returns (ERR_KEY_STALE). Default `console`.
+   */
+  logger?: { warn(message: string): void }
 }
 
 /** Options of one request; `signal` and `timeoutMs` apply on top of the client's own. */
@@ -79,7 +96,7 @@ export interface OutgoingRequest {
   body: string | undefined
   /** Fingerprint of the key the body was encrypted with, when something was encrypted. */
   keyFingerprint: string | undefined
-  /** 1, or 2 for the retry after a key rotation. */
+  /** 1, or 2 for the one retry (after a rotated key, or a refused token that the token function replaced). */
   attempt: 1 | 2
 }
 
@@ -132,6 +149,16 @@ const ROTATED_KEY_CODES = new Set(['KEY_ROTATED'])
  * ```
  */
 export function createFincodeClient(options: FincodeClientOptions): FincodeClient {
+  try {
+    return createClient(options)
+  } catch (error) {
+    // An options object with a throwing getter, or a Proxy, fails as a configuration error.
+    if (error instanceof FincodeSecureError) throw error
+    return refuse('ERR_CONFIG_INVALID', 'createFincodeClient could not read its options (a getter or Proxy threw); see cause.', error)
+  }
+}
+
+function createClient(options: FincodeClientOptions): FincodeClient {
   if (typeof options !== 'object' || options === null) {
     refuse('ERR_CONFIG_INVALID', `createFincodeClient needs an options object ({ domain, token, publicKey, uuid }), got ${describe(options)}.`)
   }
@@ -165,12 +192,14 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
   const clientSignal = signalOption(options.signal, 'signal')
   const onRequest = options.onRequest
   if (onRequest !== undefined && typeof onRequest !== 'function') refuse('ERR_CONFIG_INVALID', `onRequest must be a function, got ${describe(onRequest)}.`)
+  const logger = options.logger ?? globalThis.console
+  if (typeof logger?.warn !== 'function') refuse('ERR_CONFIG_INVALID', 'logger must have a warn(message) method, such as console or a pino/winston logger.')
 
-  async function currentToken(deadline: Deadline): Promise<string> {
+  async function currentToken(deadline: Deadline, rejected: boolean): Promise<string> {
     if (typeof tokenSource !== 'function') return tokenSource
     let value: unknown
     try {
-      value = await deadline.race(tokenSource())
+      value = await deadline.race(tokenSource({ rejected }))
     } catch (cause) {
       if (deadline.signal.aborted || cause instanceof FincodeSecureError) throw cause
       // The cause is the function's own error; its message is the caller's, not ours.
@@ -207,6 +236,22 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
     return now && now !== stale ? now : loadKey()
   }
 
+  /**
+   * FinCode refused the key that the publicKey function still returns: not a rotation
+   * a retry can fix, but a setting an operator must update. Said once in the log too.
+   */
+  function staleKey(rotated: FincodeApiError, fingerprint: string, tokens: readonly string[]): FincodeApiError {
+    const what = `FinCode refused the key that publicKey() still returns (fingerprint ${fingerprint.slice(0, 16)}…): it has been rotated. Update the setting publicKey() reads (FINCODE_PUBLIC_KEY, or your secret store) to the current key from Settings → API Connections → Encryption Keys`
+    logger.warn(redactText(`fincode-secure: ${rotated.method} ${rotated.path}: ${what}.`, tokens))
+    return new FincodeApiError('ERR_KEY_STALE', `${rotated.method} ${rotated.path} was refused (HTTP ${rotated.status} ${rotated.serverCode}): ${what}.`, {
+      status: rotated.status,
+      serverCode: rotated.serverCode,
+      body: rotated.body,
+      method: rotated.method,
+      path: rotated.path,
+    })
+  }
+
   async function send<T>(method: HttpMethod, path: string, request: RequestOptions = {}): Promise<T> {
     if (!METHODS.has(method)) refuse('ERR_CONFIG_INVALID', `method must be one of GET, POST, PUT, PATCH, DELETE, got ${typeof method === 'string' ? JSON.stringify(method) : describe(method)}.`)
     if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /[\s#]/.test(path)) {
@@ -222,17 +267,29 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
       request.timeoutMs === undefined ? timeoutMs : timeoutOption(request.timeoutMs, 'options.timeoutMs'),
       `${method} ${path}`,
     )
+    // Every token this request has sent: scrubbed from whatever the request throws or shows.
+    const tokens: string[] = []
     try {
-      const token = await currentToken(deadline)
-      // The plaintext body lives in this call only: each attempt encrypts it afresh.
-      const encrypts = hasBody && requestFields.length > 0 && hasField(request.body, new Set(requestFields))
-      let usedKey = encrypts ? await deadline.race(currentKey()) : undefined
+      let token = await currentToken(deadline, false)
+      tokens.push(token)
+      // One walk decides what is sent: the copy holds what JSON.stringify would
+      // serialise, and exactly its sensitive strings are encrypted. The plaintexts
+      // live in this call only; each attempt encrypts them afresh.
+      const { copy, fields: sensitive } = hasBody ? copyBody(request.body, new Set(requestFields)) : { copy: undefined, fields: [] }
+      let usedKey = sensitive.length > 0 ? await deadline.race(currentKey()) : undefined
+      if (usedKey) refuseCiphertexts(sensitive, usedKey)
       for (let attempt: 1 | 2 = 1; ; attempt = 2) {
-        const body = hasBody
-          ? JSON.stringify(usedKey ? await deadline.race(encryptFields(request.body, usedKey, { fields: requestFields, ...(scheme ? { scheme } : {}) })) : request.body)
-          : undefined
+        if (usedKey) await deadline.race(encryptCopiedFields(sensitive, usedKey, scheme ? { scheme } : undefined))
+        const body = hasBody ? JSON.stringify(copy) : undefined
         const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', platform, uuid }
-        onRequest?.({ method, url, headers: { ...headers, 'X-Auth-Token': '[redacted]' }, body, keyFingerprint: usedKey?.fingerprint, attempt })
+        onRequest?.({
+          method,
+          url: redactText(url, tokens),
+          headers: { ...headers, 'X-Auth-Token': REDACTED },
+          body: body === undefined ? undefined : redactText(body, tokens),
+          keyFingerprint: usedKey?.fingerprint,
+          attempt,
+        })
         let response: Response
         try {
           // Raced as well: a custom fetch that ignores the signal must not outlive the deadline.
@@ -248,25 +305,43 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
           throw apiError('ERR_API_ERROR', response.status, undefined, method, path, 'answered with a redirect, which the client does not follow so that the API token never travels to another address; check baseUrl')
         }
         const text = await deadline.race(response.text())
-        const parsed = parseBody(text)
         if (response.ok) {
+          const parsed = parseBody(text)
           if (parsed.json) return parsed.value as T
-          throw apiError('ERR_API_ERROR', response.status, parsed.value, method, path, 'answered with a body that is not JSON')
+          throw apiError('ERR_API_ERROR', response.status, redactJson(parsed.value, tokens), method, path, 'answered with a body that is not JSON')
         }
-        // Only what this client encrypted, with a key it can fetch again, is retried — once.
-        const canRetry = attempt === 1 && usedKey !== undefined && typeof keySource === 'function'
-        const error = failure(response.status, parsed.value, method, path, canRetry)
-        if (error.code === 'ERR_KEY_ROTATED' && canRetry && usedKey) {
-          usedKey = await deadline.race(refreshKey(usedKey))
+        const answer = redactJson(parseBody(text).value, tokens)
+        // The retry rule: at most two sends, the second only after 409 KEY_ROTATED
+        // (what this client encrypted, with a key it can fetch again) or after a 401
+        // once the token function gives another token. Never after a 5xx, whatever
+        // its body says, nor after a network error: either may have reached FinCode.
+        const canRetryKey = attempt === 1 && usedKey !== undefined && typeof keySource === 'function'
+        const error = failure(response.status, answer, method, path, canRetryKey)
+        if (error.code === 'ERR_KEY_ROTATED' && canRetryKey && usedKey) {
+          const fresh = await deadline.race(refreshKey(usedKey))
+          if (fresh.fingerprint === usedKey.fingerprint) throw staleKey(error, fresh.fingerprint, tokens)
+          usedKey = fresh
           continue
+        }
+        if (error.code === 'ERR_TOKEN_REJECTED' && attempt === 1 && typeof tokenSource === 'function') {
+          const next = await currentToken(deadline, true).catch((cause: unknown) => {
+            if (deadline.signal.aborted) throw cause
+            // The refusal says more than a token function that failed on its second call.
+            throw error
+          })
+          if (next !== token) {
+            token = next
+            tokens.push(next)
+            continue
+          }
         }
         throw error
       }
     } catch (error) {
       // fetch and body reads reject with the signal's reason; anything else that
       // raced the deadline lost to it. Either way the reason is our typed error.
-      if (deadline.signal.aborted && !(error instanceof FincodeApiError)) throw deadline.signal.reason
-      throw error
+      if (deadline.signal.aborted && !(error instanceof FincodeApiError)) throw redactError(deadline.signal.reason, tokens)
+      throw redactError(error, tokens)
     } finally {
       deadline.done()
     }
@@ -292,12 +367,21 @@ export function createFincodeClient(options: FincodeClientOptions): FincodeClien
   return Object.freeze(client)
 }
 
-/** Whether `value` has one of `fields` at any depth: no key is fetched for bodies without secrets. */
-function hasField(value: unknown, fields: Set<string>, depth = 0): boolean {
-  if (typeof value !== 'object' || value === null || depth > 64) return false
-  if (Array.isArray(value)) return value.some((v) => hasField(v, fields, depth + 1))
-  for (const [name, v] of Object.entries(value)) if ((fields.has(name) && v !== undefined) || hasField(v, fields, depth + 1)) return true
-  return false
+/**
+ * A sensitive field that already holds what this key's ciphertexts look like
+ * (standard Base64 of one RSA block) was encrypted elsewhere — by a page, say.
+ * Encrypting it again would fail as "too large" at best; say what to do instead.
+ */
+function refuseCiphertexts(fields: readonly SensitiveField[], key: FincodePublicKey): void {
+  const length = Math.ceil(key.modulusLength / 8 / 3) * 4
+  for (const { plaintext, path } of fields) {
+    if (plaintext.length === length && /^[A-Za-z0-9+/]+={0,2}$/.test(plaintext)) {
+      refuse(
+        'ERR_PAYLOAD_INVALID',
+        `${path} already looks like a ciphertext (${length} characters of Base64, one block of this ${key.modulusLength}-bit key). To forward fields a page encrypted, send them as they are with { fields: [] } (readEncryptedFields from fincode-secure/server reads them from a form); the client never encrypts twice.`,
+      )
+    }
+  }
 }
 
 function parseBody(text: string): { json: boolean; value: unknown } {
@@ -326,7 +410,7 @@ function failure(status: number, body: unknown, method: string, path: string, wi
   if (status === 401) {
     return apiError('ERR_TOKEN_REJECTED', status, body, method, path, 'was refused because of the API token: it is expired, invalidated or unknown. Create a new one in Settings → API Connections → API Tokens and update FINCODE_API_TOKEN')
   }
-  if (serverCode && ROTATED_KEY_CODES.has(serverCode)) {
+  if (status === 409 && serverCode && ROTATED_KEY_CODES.has(serverCode)) {
     return apiError(
       'ERR_KEY_ROTATED',
       status,

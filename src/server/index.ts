@@ -10,6 +10,7 @@ export {
   type OutgoingRequest,
   type PublicKeySource,
   type RequestOptions,
+  type TokenContext,
   type TokenSource,
 } from './client.js'
 export { createPublicKeyHandler } from './key-handler.js'

@@ -20,6 +20,10 @@ export const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/
 
 /** The API root (no trailing slash) from `domain` or `baseUrl`. */
 export function resolveBaseUrl(domain: unknown, baseUrl: unknown): string {
+  // A leftover sandbox baseUrl must not silently override the production domain.
+  if (domain !== undefined && baseUrl !== undefined) {
+    config('Pass `domain` or `baseUrl`, not both: `baseUrl` would override `domain`. Keep `domain` for FinCode, or `baseUrl` for the sandbox or a proxy.')
+  }
   if (baseUrl !== undefined) {
     if (typeof baseUrl !== 'string' || !baseUrl) config(`baseUrl must be a non-empty URL string such as "https://acme.fincode.software/api/v6", got ${describe(baseUrl)}.`)
     let url: URL

@@ -130,7 +130,7 @@ export async function startEndpoint(options: { fixtures: Fixtures; secrets: Secr
     const route = `${req.method} ${url.pathname}`
     if (route === 'GET /fixtures.json') return send(res, 200, fixturesJson)
     if (route === 'POST /decrypt') {
-      const { key, ciphertext } = JSON.parse(await readBody(req)) as { key: 'rsa2048' | 'rsa4096'; ciphertext: string }
+      const { key, ciphertext } = JSON.parse(await readBody(req)) as { key: keyof Secrets['privateKeys']; ciphertext: string }
       const privateKey = secrets.privateKeys[key]
       if (!privateKey) return send(res, 400, { error: `no key named ${key}` })
       try {

@@ -3,6 +3,7 @@
 // Served to the runtimes as JSON by the endpoint.
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
 import { testKeyPair } from '../helpers/keys.js'
+import { spkiWithExponent } from '../helpers/rsa-spki.js'
 
 export interface KeyFixture {
   bits: number
@@ -20,10 +21,12 @@ export interface Fixtures {
   badKeys: Record<string, { label: string; key: unknown }[]>
   payloads: { loneSurrogate: string }
   server: { token: string; revokedToken: string; platform: string; uuid: string }
+  /** The hardening issue: keys with exponents RSA-OAEP must refuse, and one with exponent 3 it accepts (decrypt key 'rsa2048e3'). */
+  exponents: { refused: { exponent: number; spki: string }[]; three: string }
 }
 
 export interface Secrets {
-  privateKeys: Record<'rsa2048' | 'rsa4096', KeyObject>
+  privateKeys: Record<'rsa2048' | 'rsa4096' | 'rsa2048e3', KeyObject>
 }
 
 // k − 2·32 − 2 (RSA-OAEP with SHA-256), the values the issue names.
@@ -89,6 +92,8 @@ export function makeFixtures(): { fixtures: Fixtures; secrets: Secrets } {
     ],
   }
 
+  const three = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 })
+
   return {
     fixtures: {
       keys: { rsa2048, rsa4096 },
@@ -100,7 +105,11 @@ export function makeFixtures(): { fixtures: Fixtures; secrets: Secrets } {
         platform: 'fincode',
         uuid: randomUUID(),
       },
+      exponents: {
+        refused: [1, 2, 4, 65536].map((exponent) => ({ exponent, spki: spkiWithExponent(pair.publicKey, exponent) })),
+        three: base64(three.publicKey.export({ type: 'spki', format: 'der' })),
+      },
     },
-    secrets: { privateKeys: { rsa2048: testKeyPair(2048).privateKey, rsa4096: testKeyPair(4096).privateKey } },
+    secrets: { privateKeys: { rsa2048: testKeyPair(2048).privateKey, rsa4096: testKeyPair(4096).privateKey, rsa2048e3: three.privateKey } },
   }
 }
