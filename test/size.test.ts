@@ -33,24 +33,24 @@ describe('bundle size', () => {
   // included, React excluded. NOT MET: the core's hardening (issue 12) took it to 5,303, and the hooks'
   // own recovery from a rotated key (issue 15.4: the provider's key, reading the rotated-key answer from
   // a 409 Response or a Server Action's object, the one retry, its messages for a stale server key, a
-  // second rotation and a fixed key that cannot be refreshed) adds ~1,420: measured 6,722. This guard
-  // keeps it from growing; it is not the issue's budget (gap ~1,600 bytes, stated in the wiring report).
-  it('import { useEncryptedField } from fincode-secure/react stays within 6,736 bytes (issue budget 5,120: not met, gap ~1,600)', () => {
+  // second rotation and a fixed key that cannot be refreshed) adds ~1,430: measured 6,734. This guard
+  // keeps it from growing; it is not the issue's budget (gap ~1,610 bytes, stated in the wiring report).
+  it('import { useEncryptedField } from fincode-secure/react stays within 6,752 bytes (issue budget 5,120: not met, gap ~1,610)', () => {
     expect(oneHook.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
-    expect(oneHook.gzipBytes).toBeLessThanOrEqual(6736)
+    expect(oneHook.gzipBytes).toBeLessThanOrEqual(6752)
   })
 
-  // Measured 7,294 with the recovery of issue 15.4 (5,924 without it).
-  it('the whole React entry (hooks and <EncryptedInput>) stays within 7,296 bytes (a guard against growth)', () => {
+  // Measured 7,306 with the recovery of issue 15.4 (5,924 without it).
+  it('the whole React entry (hooks and <EncryptedInput>) stays within 7,312 bytes (a guard against growth)', () => {
     expect(react.code).toMatch(/from\s*"react"/)
-    expect(react.gzipBytes).toBeLessThanOrEqual(7296)
+    expect(react.gzipBytes).toBeLessThanOrEqual(7312)
   })
 
   // Issue 14 asks for at most 4,096 bytes. NOT MET: the core is ~2,270 since its hardening, the forms
   // controller with the DOM binding ~2,800 (5,045 before issue 15.4), and submit(fn)'s recovery from a
-  // rotated key with the keySource option add ~1,280: measured 6,320. This guard keeps it from growing;
-  // it is not the issue's budget (gap ~2,220 bytes).
-  it('import { encryptForm } from fincode-secure/dom stays within 6,336 bytes (issue budget 4,096: not met, gap ~2,220)', () => {
+  // rotated key with the keySource option add ~1,290: measured 6,332. This guard keeps it from growing;
+  // it is not the issue's budget (gap ~2,240 bytes).
+  it('import { encryptForm } from fincode-secure/dom stays within 6,336 bytes (issue budget 4,096: not met, gap ~2,240)', () => {
     expect(dom.code).not.toMatch(/react/i)
     expect(dom.gzipBytes).toBeLessThanOrEqual(6336)
   })

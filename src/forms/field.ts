@@ -113,7 +113,8 @@ export class FieldController {
     this.key = null
     this.keyError = null
     this.keyLoading = null
-    this.show('')
+    // "Rotated again while this form was sent: submit again" stays while the newest key arrives: it says what to do.
+    this.show('', this.error?.code === 'ERR_KEY_ROTATED' ? this.error : null)
     if (publicKey === null || publicKey === undefined) return
     const loading = importPublicKey(publicKey)
     this.keyLoading = loading
