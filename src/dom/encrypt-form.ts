@@ -10,7 +10,7 @@ import { encryptFields, holdNativeSubmit, isResubmission, submitValues, type Enc
 
 type KeyValue = PublicKeyInput | null | undefined
 
-/** Options of one field of `encryptForm`, by the name in its `data-fincode-field`. */
+/** One field's rules, under its `data-fincode-field` name in `EncryptFormOptions.fields`. */
 export interface EncryptFormFieldOptions {
   /** An empty field is refused (`true`, or the message to show). Otherwise it is submitted as `''`. */
   required?: boolean | string
@@ -18,7 +18,7 @@ export interface EncryptFormFieldOptions {
   validate?: (value: string) => string | null | undefined
 }
 
-/** Options of `encryptForm`: the key (`publicKey` or `keySource`) and, optionally, per-field rules. */
+/** What `encryptForm(form, options)` needs: the key (`publicKey` or `keySource`), and each field's rules. */
 export interface EncryptFormOptions {
   /**
    * Key text (Base64 SPKI or PEM), a `FincodePublicKey`, or a function returning either (or a promise of
@@ -36,7 +36,7 @@ export interface EncryptFormOptions {
   onKeyRetry?: (retry: KeyRetry) => void
   /** Per field, by the name in `data-fincode-field`. */
   fields?: Record<string, EncryptFormFieldOptions>
-  /** Padding variant passed to `encryptPayload`; default RSA-OAEP SHA-256 / MGF1-SHA-256. */
+  /** The padding variant (default RSA-OAEP SHA-256 / MGF1-SHA-256); `javaDefault` for a Java-default server. */
   scheme?: EncryptionScheme
   /** Replaces the library's own messages (required, not accepted, key not loaded), e.g. with another language. */
   messages?: Partial<FormMessages>
@@ -45,7 +45,7 @@ export interface EncryptFormOptions {
 /** What `submit(fn)` resolves to: `fn`'s result, or the first error when the submission was refused. */
 export type SubmitOutcome<R> = { ok: true; result: R } | { ok: false; error: FincodeFormError | null }
 
-/** The handle `encryptForm` returns: encrypt or submit by hand, change the key, unbind. */
+/** The handle `encryptForm` returns: encrypt or submit the form's fields, change the key, unbind. */
 export interface EncryptedForm {
   /** Encrypts every field as it is now (after `required`/`validate`); the ciphertexts by name. Rejects with the first error. */
   encrypt(): Promise<EncryptedValues>

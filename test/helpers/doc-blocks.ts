@@ -19,6 +19,8 @@ export const SKIPPED_LANGUAGES = [
   'sh', 'shell', 'bash', 'console', 'text',
   // other languages, markup and data
   'java', 'python', 'go', 'ruby', 'php', 'csharp', 'html', 'css', 'vue', 'svelte', 'json', 'jsonc', 'yaml', 'toml', 'ini', 'http', 'diff',
+  // diagrams (GitHub draws them)
+  'mermaid',
 ]
 
 export interface DocBlock {

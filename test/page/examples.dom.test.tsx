@@ -1,4 +1,4 @@
-// The examples of docs/key-rotation-page.md, run against a real sandbox behind the forwarding app.
+// The examples of docs/key-rotation.md, run against a real sandbox behind the forwarding app.
 import { act, cleanup, render, waitFor } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotation-app.js'

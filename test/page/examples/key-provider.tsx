@@ -1,4 +1,4 @@
-// Example (docs/key-rotation-page.md): one key for every encrypted field of the app.
+// Example (docs/key-rotation.md): one key for every encrypted field of the app.
 import { FincodeKeyProvider, useEncryptedField, useFincodeKey, type EncryptedValues } from '../../../src/react/index.js'
 
 export function App({ save }: { save: (values: EncryptedValues) => Promise<unknown> }) {
