@@ -1,6 +1,6 @@
 'use client'
 import { useState } from 'react'
-import { isFincodeSecureError, readKeyRotated } from 'fincode-secure'
+import { isFincodeSecureError } from 'fincode-secure'
 import { EncryptedInput, FincodeKeyProvider, useEncryptedField, useEncryptedFields, useFincodeKey } from 'fincode-secure/react'
 
 const fourToSixDigits = (pin: string) => (/^\d{4,6}$/.test(pin) ? null : 'Use four to six digits.')
@@ -17,20 +17,21 @@ export function ChangePinPage() {
 function ChangePinForm() {
   const key = useFincodeKey()
   const [outcome, setOutcome] = useState('')
-  const current = useEncryptedField({ publicKey: key.publicKey, name: 'currentPin', required: true, validate: fourToSixDigits })
-  const next = useEncryptedField({ publicKey: key.publicKey, name: 'newPin', required: true, validate: fourToSixDigits })
-  const again = useEncryptedField({ publicKey: key.publicKey, name: 'newPinAgain', required: true })
+  // No publicKey: the fields take the provider's key.
+  const current = useEncryptedField({ name: 'currentPin', required: true, validate: fourToSixDigits })
+  const next = useEncryptedField({ name: 'newPin', required: true, validate: fourToSixDigits })
+  const again = useEncryptedField({ name: 'newPinAgain', required: true })
   const form = useEncryptedFields([current, next, again], {
     validate: (pins) => (pins.newPin === pins.newPinAgain ? null : 'The new PINs do not match.'),
   })
 
   // values: { currentPin, newPin, newPinAgain: '<ciphertext>', fincodeKeyFingerprint: '<hex>' }
+  // Your server's 409 after a key rotation (recipe 3): the form loads the new key, encrypts what the inputs
+  // still hold and calls this once more, by itself. A stale server key shows at the first field.
   const send = form.handleSubmit(async (values) => {
     const response = await fetch('/api/change-pin', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(values) })
-    const refused = await readKeyRotated(response) // your server's 409 after a key rotation (recipe 3), or null
-    if (refused?.code === 'ERR_KEY_ROTATED') await key.refresh() // the fields encrypt what they hold with the new key
-    if (refused) throw refused // a thrown error empties nothing: the PINs stay typed for the next click
-    setOutcome(response.ok ? 'Your PIN was changed.' : 'Please try again later.')
+    if (response.status !== 409) setOutcome(response.ok ? 'Your PIN was changed.' : 'Please try again later.')
+    return response
   })
 
   return (
@@ -39,7 +40,7 @@ function ChangePinForm() {
       <EncryptedInput field={current} label="Current PIN" />
       <EncryptedInput field={next} label="New PIN" hint="4 to 6 digits." />
       <EncryptedInput field={again} label="New PIN again" error={form.validationMessage} />
-      <p role="status">{key.error?.message ?? outcome}</p>
+      <p role="status">{form.status === 'retrying' ? 'The key was rotated; sending again…' : outcome}</p>
       <button type="submit" disabled={!key.publicKey || form.status === 'encrypting'}>Change PIN</button>
     </form>
   )
