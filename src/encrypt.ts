@@ -25,12 +25,21 @@ export async function encryptPayload(payload: string, publicKey: PublicKeyInput,
   if (typeof payload !== 'string' || !payload) {
     throw new FincodeSecureError('ERR_PAYLOAD_INVALID', `payload must be a non-empty string, got ${payload === '' ? 'an empty one' : describe(payload)}; a PIN as text keeps its leading zeros.`)
   }
-  if (/\p{Cs}/u.test(payload)) {
+  return encryptText(payload, publicKey, options)
+}
+
+/**
+ * encryptPayload after its type check: for callers whose text is a non-empty
+ * string by construction (the forms controller, which reads an input's value),
+ * so that their bundles do not carry that refusal.
+ */
+export async function encryptText(text: string, publicKey: PublicKeyInput, options?: EncryptOptions): Promise<string> {
+  if (/\p{Cs}/u.test(text)) {
     throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'payload has an unpaired UTF-16 surrogate, which would reach the server as U+FFFD.')
   }
   const scheme = options?.scheme
   const key = await importPublicKey(publicKey)
-  const data = new TextEncoder().encode(payload)
+  const data = new TextEncoder().encode(text)
   try {
     if (data.length > key.maxPayloadBytes) {
       throw new FincodeSecureError(

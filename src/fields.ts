@@ -6,6 +6,7 @@ import { importPublicKey, type FincodePublicKey, type PublicKeyInput } from './k
 /** The fields FinCode's docs ask to encrypt. */
 export const SENSITIVE_FIELDS = /* @__PURE__ */ Object.freeze(['currentPassword', 'newPassword', 'transactionPin', 'userPin', 'securityAnswer'] as const)
 
+/** Options of `encryptFields`: which field names to encrypt, and the padding variant (`scheme`). */
 export interface EncryptFieldsOptions extends EncryptOptions {
   /** Key names to encrypt, at any depth; replaces `SENSITIVE_FIELDS`. Names match exactly. */
   fields?: readonly string[]

@@ -12,6 +12,7 @@ import { FincodeSecureError } from './errors.js'
  * retry cannot help until the operator updates the server's key.
  */
 export interface KeyRotatedAnswer {
+  /** Which case it is, the text to show, and the current key's fingerprint when known. */
   error: {
     code: 'KEY_ROTATED' | 'KEY_STALE'
     /** Safe to show in the page: no value, key or token. */

@@ -19,22 +19,25 @@ export interface FincodePublicKey {
   readonly spki: Uint8Array
 }
 
-const WHERE = 'copy the "PUBLIC KEY" from Settings → API Connections → Encryption Keys'
 const RSA_ENCRYPTION = '06092a864886f70d010101' // OBJECT IDENTIFIER 1.2.840.113549.1.1.1
 
-function fail(code: 'ERR_KEY_INVALID' | 'ERR_KEY_PRIVATE' | 'ERR_KEY_UNSUPPORTED' | 'ERR_KEY_TOO_SMALL', message: string, cause?: unknown): never {
-  throw new FincodeSecureError(code, message, { cause })
+/**
+ * Every refusal of a key text is built here, so each one says the same two
+ * things: what is wrong with the text, then where the right key is.
+ */
+function fail(code: 'ERR_KEY_INVALID' | 'ERR_KEY_PRIVATE' | 'ERR_KEY_UNSUPPORTED' | 'ERR_KEY_TOO_SMALL', problem: string, cause?: unknown): never {
+  throw new FincodeSecureError(code, `publicKey ${problem}; copy the "PUBLIC KEY" from Settings → API Connections → Encryption Keys.`, { cause })
 }
 
 const PKCS1 = 'PKCS#1 ("RSA PUBLIC KEY"),'
 
 /** `what` says what the key is instead, when that is known. */
 function notSpki(what?: string, cause?: unknown): never {
-  fail('ERR_KEY_INVALID', `publicKey is ${what ? what + ' not' : 'not'} an SPKI "PUBLIC KEY"${what ? '' : ' (cut short, extra bytes, or another format)'}; ${WHERE}.`, cause)
+  fail('ERR_KEY_INVALID', `is ${what ? what + ' not' : 'not'} an SPKI "PUBLIC KEY"${what ? '' : ' (cut short, extra bytes, or another format)'}`, cause)
 }
 
 function privateKey(): never {
-  fail('ERR_KEY_PRIVATE', `publicKey is a private key, which must never reach a client: keep it on the server and ${WHERE}.`)
+  fail('ERR_KEY_PRIVATE', 'is a private key, which must never reach a client: keep it on the server')
 }
 
 /**
@@ -55,7 +58,7 @@ function decodeKeyText(text: string): Uint8Array {
     body = pem[2]!
   }
   body = body.replace(/\s+/g, '')
-  if (!body) fail('ERR_KEY_INVALID', `publicKey is empty; ${WHERE}.`)
+  if (!body) fail('ERR_KEY_INVALID', 'is empty')
   // atob refuses any character outside the standard alphabet, a length Base64
   // cannot have and "=" inside; a key cut at a 4-character boundary decodes, and
   // fails the DER checks instead.
@@ -63,7 +66,7 @@ function decodeKeyText(text: string): Uint8Array {
     return fromBase64(body)
   } catch {
     const stray = /[^A-Za-z0-9+/=]/.exec(body)
-    fail('ERR_KEY_INVALID', `publicKey ${stray ? `has "${stray[0]}", not standard Base64 (URL-safe Base64, or text around the key?)` : 'is not standard Base64 (cut short?)'}; ${WHERE}.`)
+    fail('ERR_KEY_INVALID', stray ? `has "${stray[0]}", not standard Base64 (URL-safe Base64, or text around the key?)` : 'is not standard Base64 (cut short?)')
   }
 }
 
@@ -82,7 +85,7 @@ function checkSpki(der: Uint8Array): void {
   if (first!.tag !== 0x30 || second.tag !== 0x03 || second.end !== top!.end) notSpki()
   const algorithm = hex(der.subarray(first!.start, first!.end))
   if (!algorithm.startsWith(RSA_ENCRYPTION)) {
-    fail('ERR_KEY_UNSUPPORTED', `publicKey is not an RSA key, which RSA-OAEP needs; ${WHERE}.`)
+    fail('ERR_KEY_UNSUPPORTED', 'is not an RSA key, which RSA-OAEP needs')
   }
   // The BIT STRING holds RSAPublicKey { modulus, publicExponent } after its unused-bits byte.
   // WebCrypto imports exponent 1, whose "ciphertext" is the OAEP encoding itself, readable
@@ -93,7 +96,7 @@ function checkSpki(der: Uint8Array): void {
   if (exponent) {
     let value = 0
     for (let i = exponent.start; i < exponent.end; i++) value = value * 256 + der[i]!
-    if (value < 3 || !(der[exponent.end - 1]! & 1)) fail('ERR_KEY_UNSUPPORTED', `publicKey has RSA exponent ${value}, not odd and 3 or more as RSA-OAEP needs; ${WHERE}.`)
+    if (value < 3 || !(der[exponent.end - 1]! & 1)) fail('ERR_KEY_UNSUPPORTED', `has RSA exponent ${value}, not odd and 3 or more as RSA-OAEP needs`)
   }
 }
 
@@ -109,7 +112,7 @@ async function importKeyText(text: string): Promise<FincodePublicKey> {
   ])
   const { modulusLength } = cryptoKey.algorithm as RsaHashedKeyAlgorithm
   if (modulusLength < 2048) {
-    fail('ERR_KEY_TOO_SMALL', `publicKey is a ${modulusLength}-bit RSA key, under 2048 bits; ${WHERE}.`)
+    fail('ERR_KEY_TOO_SMALL', `is a ${modulusLength}-bit RSA key, under 2048 bits`)
   }
   return Object.freeze({
     cryptoKey,
@@ -142,27 +145,27 @@ export type PublicKeyInput = string | FincodePublicKey
  * key.maxPayloadBytes // 190 for RSA-2048
  * ```
  */
-export function importPublicKey(publicKey: PublicKeyInput): Promise<FincodePublicKey> {
-  const notKey = (cause?: unknown) =>
-    new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`, { cause })
-  try {
-    if (typeof publicKey !== 'string') {
+export async function importPublicKey(publicKey: PublicKeyInput): Promise<FincodePublicKey> {
+  if (typeof publicKey !== 'string') {
+    let cause: unknown
+    try {
       const key = publicKey as Partial<FincodePublicKey> | null
-      return key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number' ? Promise.resolve(publicKey) : Promise.reject(notKey())
+      if (key && typeof key === 'object' && key.cryptoKey && typeof key.maxPayloadBytes === 'number') return publicKey
+    } catch (error) {
+      // Reading a getter or a Proxy trap of an object passed as the key may throw anything.
+      cause = error
     }
-    if (publicKey.length > MAX_KEY_TEXT) fail('ERR_KEY_INVALID', `publicKey has ${publicKey.length} characters, too many for a key (at most ${MAX_KEY_TEXT}); ${WHERE}.`)
-    let key = cache.get(publicKey)
-    if (!key) {
-      if (cache.size > 15) cache.clear()
-      const imported = (key = importKeyText(publicKey))
-      cache.set(publicKey, key)
-      key.catch(() => cache.get(publicKey) === imported && cache.delete(publicKey))
-    }
-    return key
-  } catch (error) {
-    // Reading a getter or a Proxy trap of an object passed as the key may throw anything.
-    return Promise.reject(error instanceof FincodeSecureError ? error : notKey(error))
+    throw new FincodeSecureError('ERR_KEY_INVALID', `publicKey must be the key text (Base64 SPKI or PEM) or a FincodePublicKey, got ${describe(publicKey)}.`, { cause })
   }
+  if (publicKey.length > MAX_KEY_TEXT) fail('ERR_KEY_INVALID', `has ${publicKey.length} characters, too many for a key (at most ${MAX_KEY_TEXT})`)
+  let key = cache.get(publicKey)
+  if (!key) {
+    if (cache.size > 15) cache.clear()
+    const imported = (key = importKeyText(publicKey))
+    cache.set(publicKey, key)
+    key.catch(() => cache.get(publicKey) === imported && cache.delete(publicKey))
+  }
+  return key
 }
 
 export function describe(value: unknown): string {

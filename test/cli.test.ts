@@ -228,26 +228,30 @@ test('sandbox refuses a port that is not a number', () => {
   expect([run.status, run.stderr]).toEqual([2, expect.stringMatching(/--port must be a number/)])
 })
 
-test("the README's curl example changes the PIN on the sandbox, and the PINs never appear on a command line", async () => {
+test("docs/sandbox.md's curl walk-through gets a token with the encrypted cashier password and changes the PIN; no secret is ever on a command line", async () => {
   const { startTestSandbox } = await import('./helpers/sandbox.js')
   const { readFileSync, chmodSync, mkdirSync } = await import('node:fs')
   const sandbox = await startTestSandbox()
   try {
-    const readme = readFileSync('README.md', 'utf8')
-    const example = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).find((block) => block.includes('services/change-pin'))!
+    const guide = readFileSync('docs/sandbox.md', 'utf8')
+    const example = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).find((block) => block.includes('services/change-pin'))!
     expect(example).toContain('API=http://127.0.0.1:8787/api/v6')
     const bin = join(dir, 'bin')
     mkdirSync(bin, { recursive: true })
-    writeFileSync(join(bin, 'fincode-secure'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`)
+    // Both commands log their arguments, as ps would show them, before running.
+    const argvLog = join(dir, 'argv.log')
+    writeFileSync(join(bin, 'fincode-secure'), `#!/bin/sh\nprintf '%s\\n' "fincode-secure $*" >> "${argvLog}"\nexec "${process.execPath}" "${CLI}" "$@"\n`)
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\nprintf '%s\\n' "curl $*" >> "${argvLog}"\nexec /usr/bin/curl "$@"\n`)
     chmodSync(join(bin, 'fincode-secure'), 0o755)
-    const { token } = await sandbox.createToken('curl-example')
+    chmodSync(join(bin, 'curl'), 0o755)
     const script = example.replace('API=http://127.0.0.1:8787/api/v6', `API=${sandbox.apiUrl}`)
     // Asynchronous: the sandbox runs in this process and must keep answering.
     const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
       cwd: dir,
-      env: { ...process.env, PATH: `${bin}:${process.env['PATH']}`, FINCODE_API_TOKEN: token, FINCODE_UUID: 'curl-user', FINCODE_PUBLIC_KEY: undefined },
+      env: { ...process.env, PATH: `${bin}:${process.env['PATH']}`, FINCODE_API_TOKEN: undefined, FINCODE_UUID: undefined, FINCODE_PUBLIC_KEY: undefined },
     })
-    child.stdin.end('0000\n4321\n') // what the user types at the two read -rs prompts
+    // What the user types at the three read -rs prompts: the sandbox cashier's password, the current PIN, the new one.
+    child.stdin.end('sandbox-password\n0000\n4321\n')
     const run = { stdout: '', stderr: '' }
     child.stdout.on('data', (c: Buffer) => (run.stdout += c.toString()))
     child.stderr.on('data', (c: Buffer) => (run.stderr += c.toString()))
@@ -262,6 +266,14 @@ test("the README's curl example changes the PIN on the sandbox, and the PINs nev
     expect(answer.changed).toBe(true)
     expect(answer.fields.map((f: { field: string; decrypted: boolean }) => `${f.field}:${f.decrypted}`)).toEqual(['userPin:true', 'transactionPin:true', 'confirmation.transactionPin:true'])
     expect(run.stdout).not.toContain('4321')
+    expect(run.stdout).not.toContain('sandbox-password')
+    const argv = readFileSync(argvLog, 'utf8')
+    expect(argv).toMatch(/^curl .*\/services\/change-pin/m)
+    expect(argv).toMatch(/^fincode-secure encrypt --key-file fincode-key.txt$/m)
+    for (const secret of ['sandbox-password', '4321', 'X-Auth-Token']) expect(argv).not.toContain(secret)
+    // The token the walk-through created is the one that was used, once.
+    const created = sandbox.listTokens().filter((t) => t.label === 'curl-walkthrough')
+    expect(created.map((t) => [t.status, t.lastUsedAt !== null])).toEqual([['active', true]])
   } finally {
     await sandbox.dispose()
   }

@@ -24,7 +24,14 @@ it('npm run docs writes the HTML reference, one module per entry named by its im
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0)
     expect(existsSync(join(out, 'index.html'))).toBe(true)
     const modules = readFileSync(join(out, 'modules.html'), 'utf8')
-    for (const { name } of packageEntries()) expect(modules).toContain(`>${name}<`)
+    // An entry that is another's module under a second name (fincode-secure/server/dangerously-allow-browser is
+    // fincode-secure/server's module) shares that module's page.
+    const documented = new Set<string>()
+    for (const { name, source } of packageEntries()) {
+      if (documented.has(source)) continue
+      documented.add(source)
+      expect(modules).toContain(`>${name}<`)
+    }
   } finally {
     rmSync(out, { recursive: true, force: true })
   }

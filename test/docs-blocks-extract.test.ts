@@ -35,6 +35,22 @@ describe('info strings', () => {
   })
 })
 
+describe('recipes (a tested app\'s own file, scripts/recipes.mjs)', () => {
+  it('skips a block right under <!-- recipe: … -->: its app compiles it, and test/recipes.test.ts compares it', () => {
+    const block = only(md('<!-- recipe: framework-tests/vite-app/src/main.tsx -->', '```tsx', 'x', '```'))
+    expect([block.recipe, kindOf(block)]).toEqual(['framework-tests/vite-app/src/main.tsx', 'skipped'])
+  })
+
+  it('checks a block with the comment further up, or with another comment', () => {
+    expect(kindOf(only(md('<!-- recipe: framework-tests/a.ts -->', '', '```ts', 'x', '```')))).toBe('checked')
+    expect(kindOf(only(md('<!-- a note -->', '```ts', 'x', '```')))).toBe('checked')
+  })
+
+  it('still needs a language', () => {
+    expect(kindOf(only(md('<!-- recipe: framework-tests/a.ts -->', '```', 'x', '```')))).toBe('unmarked')
+  })
+})
+
 describe('fences', () => {
   it('records the opening line and the text between the fences', () => {
     const blocks = extractBlocks('README.md', md('# Title', '', '```ts', 'const a = 1', '', 'const b = 2', '```', 'prose', '~~~sh', 'npm test', '~~~'))

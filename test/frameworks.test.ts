@@ -11,13 +11,14 @@
 // The apps' dependencies install on first use (~430 MB). Outside CI an install
 // that fails (no network) or a missing Chromium makes these tests NOT RUN
 // (skipped with the reason, never passed); with CI=true they fail instead.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
-import { chromium, type Browser, type Request as PageRequest } from 'playwright-core'
+import { chromium, type Browser, type Page, type Request as PageRequest } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
 import { CHROMIUM_FLAGS } from '../vite.config.js'
+import { importPublicKey } from '../src/index.js'
 import { startSandbox } from '../src/sandbox/index.js'
 import { CHROMIUM, missingFile } from './helpers/browsers.js'
 import { bin, ensureFrameworksInstalled, FRAMEWORKS_DIR, IN_CI, installPackedLibrary } from './frameworks/install.js'
@@ -159,14 +160,32 @@ describe('Vite 8 + React 19 + react-hook-form + zod', () => {
       const answered = page.waitForResponse((response) => response.url().endsWith('/api/transfer'), { timeout: 15_000 })
       await page.getByRole('button', { name: 'Send' }).click()
       const body = JSON.parse((await sent).postData() ?? '{}') as Record<string, string>
-      expect(body).toMatchObject({ recipient: 'Hanako', amount: '1200' })
+      // What react-hook-form posted: its own fields, the PIN's ciphertext, and the fingerprint of the key it was made with.
+      expect(body).toMatchObject({ recipient: 'Hanako', amount: '1200', fincodeKeyFingerprint: key.fingerprint })
       expect(body.transactionPin).toMatch(CIPHERTEXT)
       expect(JSON.stringify(body)).not.toContain(NEW_PIN)
       const answer = (await (await answered).json()) as { fields: { field: string; decrypted: boolean; keyFingerprint?: string }[] }
       expect(answer.fields).toEqual([expect.objectContaining({ field: 'transactionPin', decrypted: true, keyFingerprint: key.fingerprint })])
       await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Sent.')
-      expect(await page.getByLabel('PIN').inputValue()).toBe('')
+      await expect.poll(() => page.getByLabel('PIN').inputValue()).toBe('')
       expect(problems).toEqual([])
+
+      // The key route (createPublicKeyHandler) served the page the key, with its fingerprint as ETag.
+      const keyRoute = await fetch(`${server.origin}/api/fincode-key`)
+      expect(await keyRoute.json()).toMatchObject({ publicKey: key.publicKey, fingerprint: key.fingerprint, modulusLength: 2048 })
+      expect(keyRoute.headers.get('etag')).toBe(`"${key.fingerprint}"`)
+      // The transfer route (readEncryptedFields): the same ciphertext sent as made with another key gets the
+      // rotated-key answer, and a PIN sent in the clear is refused without being echoed or forwarded.
+      const post = (sentBody: Record<string, string>) =>
+        fetch(`${server.origin}/api/transfer`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(sentBody) })
+      const otherKey = await post({ ...body, fincodeKeyFingerprint: 'ab'.repeat(32) })
+      expect(otherKey.status).toBe(409)
+      expect(await otherKey.json()).toMatchObject({ error: { code: 'KEY_ROTATED', fingerprint: key.fingerprint } })
+      const clear = await post({ ...body, transactionPin: NEW_PIN })
+      expect(clear.status).toBe(400)
+      const refusal = await clear.text()
+      expect(refusal).toContain('transactionPin is not a ciphertext')
+      expect(refusal).not.toContain(NEW_PIN)
     } finally {
       await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
       await server.close()
@@ -203,23 +222,76 @@ describe('Next.js 16, App Router, Node runtime', () => {
     expect(holding(join(app, '.next', 'static'), CLIENT_MARKER)).toEqual([])
   }, 8 * 60_000)
 
-  it('next start: the form renders on the server, and the PIN change in Chromium reaches the sandbox only as ciphertexts', async (context) => {
-    runs(context)
+  /** The app's own setup script (docs/nextjs.md) on a fresh sandbox directory: a key pair and a token, in .env.local. */
+  async function setUpSandbox(): Promise<Record<string, string>> {
     const sandboxEnv = { FINCODE_SANDBOX_DIR: tempDir('fincode-frameworks-sandbox-'), FINCODE_SANDBOX_PORT: String(await freePort()) }
-    // The app's own setup script (docs/nextjs.md): a key pair and a token, written to .env.local.
     const setup = await runCommand(process.execPath, ['scripts/sandbox-env.mjs'], { cwd: app, env: buildEnv(sandboxEnv), timeoutMs: 60_000 })
     expect(setup.code, setup.output).toBe(0)
     const env = Object.fromEntries(readFileSync(join(app, '.env.local'), 'utf8').trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)))
     expect(setup.output).not.toContain(env.FINCODE_API_TOKEN)
+    return env
+  }
+
+  /** `next start` on port; no FINCODE_ variable is passed: it reads .env.local, and instrumentation.ts starts the sandbox. */
+  async function nextStart(port: number): Promise<Proc> {
+    const next = startProcess(process.execPath, [bin('next'), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: app, env: buildEnv() })
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/api/fincode-key`, next)
+    } catch (error) {
+      await next.kill()
+      throw error
+    }
+    return next
+  }
+
+  /** Every Server Action post the page makes. */
+  function actionPosts(page: Page): PageRequest[] {
+    const posts: PageRequest[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.headers()['next-action']) posts.push(request)
+    })
+    return posts
+  }
+
+  /** A Server Action post's form fields, by name (React prefixes each with the argument's index, e.g. `1_newPin`). */
+  function actionFields(post: PageRequest): Record<string, string | undefined> {
+    const parts = formParts(post)
+    const field = (name: string) => parts.find(([partName]) => partName === name || partName.endsWith(`_${name}`))?.[1]
+    return Object.fromEntries(['currentPin', 'newPin', 'newPinConfirmation', 'fincodeKeyFingerprint'].map((name) => [name, field(name)]))
+  }
+
+  /** What the Server Action received: a ciphertext per PIN, the key's fingerprint, and no PIN anywhere. */
+  function expectOnlyCiphertexts(post: PageRequest, fingerprint: string, pins: string[]): void {
+    const fields = actionFields(post)
+    for (const name of ['currentPin', 'newPin', 'newPinConfirmation']) expect(fields[name], name).toMatch(CIPHERTEXT)
+    expect(fields.fincodeKeyFingerprint).toBe(fingerprint)
+    for (const [, value] of formParts(post)) expect(pins).not.toContain(value)
+  }
+
+  async function fillPins(page: Page, current: string, next: string): Promise<void> {
+    await expect.poll(() => page.getByRole('button', { name: 'Change PIN' }).isEnabled(), { timeout: 20_000 }).toBe(true)
+    await page.getByLabel('Current PIN').fill(current)
+    await page.getByLabel('New PIN', { exact: true }).fill(next)
+    await page.getByLabel('New PIN again').fill(next)
+  }
+
+  it('next start: the key route and the server-rendered form, and the PIN change in Chromium reaches the sandbox only as ciphertexts', async (context) => {
+    runs(context)
+    const env = await setUpSandbox()
+    const key = await importPublicKey(env.FINCODE_PUBLIC_KEY!)
     const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
-    // No FINCODE_ variable is passed: next start reads .env.local, and instrumentation.ts starts the sandbox.
-    const next = startProcess(process.execPath, [bin('next'), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: app, env: buildEnv() })
+    const next = await nextStart(port)
     let browser: Browser | undefined
     try {
-      await waitForHttp(`${origin}/api/fincode-key`, next)
-      // The key handler (a route handler) serves the sandbox's key.
-      expect(await (await fetch(`${origin}/api/fincode-key`)).json()).toEqual({ publicKey: env.FINCODE_PUBLIC_KEY })
+      // The key route (createPublicKeyHandler as a route handler) serves the sandbox's key, with its fingerprint as ETag.
+      const keyRoute = await fetch(`${origin}/api/fincode-key`)
+      expect(await keyRoute.json()).toMatchObject({ publicKey: env.FINCODE_PUBLIC_KEY, fingerprint: key.fingerprint, modulusLength: 2048 })
+      expect(keyRoute.headers.get('etag')).toBe(`"${key.fingerprint}"`)
+      expect(keyRoute.headers.get('cache-control')).toBe('no-cache')
+      expect((await fetch(`${origin}/api/fincode-key`, { headers: { 'If-None-Match': `"${key.fingerprint}"` } })).status).toBe(304)
+      const head = await fetch(`${origin}/api/fincode-key`, { method: 'HEAD' })
+      expect([head.status, head.headers.get('etag')]).toEqual([200, `"${key.fingerprint}"`])
       // Server-rendered HTML has the form; the inputs carry no name (their values are in no FormData).
       const html = await (await fetch(origin)).text()
       expect(html).toContain('Current PIN')
@@ -231,24 +303,14 @@ describe('Next.js 16, App Router, Node runtime', () => {
       const problems: string[] = []
       page.on('pageerror', (error) => problems.push(error.message))
       await page.goto(origin, { timeout: 30_000 })
-      await expect.poll(() => page.getByRole('button', { name: 'Change PIN' }).isEnabled(), { timeout: 20_000 }).toBe(true)
-      await page.getByLabel('Current PIN').fill(DEFAULT_PIN)
-      await page.getByLabel('New PIN', { exact: true }).fill(NEW_PIN)
-      await page.getByLabel('New PIN again').fill(NEW_PIN)
-      const actionPosts: PageRequest[] = []
-      page.on('request', (request) => {
-        if (request.method() === 'POST' && request.headers()['next-action']) actionPosts.push(request)
-      })
+      await fillPins(page, DEFAULT_PIN, NEW_PIN)
+      const posts = actionPosts(page)
       await page.getByRole('button', { name: 'Change PIN' }).click()
       await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/^PIN changed at \d{4}-/)
-      // The Server Action got three ciphertexts and no PIN: every part of its multipart body, by name.
-      expect(actionPosts).toHaveLength(1)
-      const parts = formParts(actionPosts[0]!)
-      for (const name of ['currentPin', 'newPin', 'newPinConfirmation']) {
-        const part = parts.find(([partName]) => partName === name || partName.endsWith(`_${name}`))
-        expect(part?.[1], name).toMatch(CIPHERTEXT)
-      }
-      for (const [, value] of parts) expect([DEFAULT_PIN, NEW_PIN]).not.toContain(value)
+      // The Server Action got three ciphertexts and the key's fingerprint, and no PIN: every part of its multipart body, by name.
+      expect(posts).toHaveLength(1)
+      expectOnlyCiphertexts(posts[0]!, key.fingerprint, [DEFAULT_PIN, NEW_PIN])
+      await expect.poll(() => page.getByLabel('Current PIN').inputValue()).toBe('')
       expect(problems).toEqual([])
     } finally {
       if (browser) await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
@@ -256,6 +318,60 @@ describe('Next.js 16, App Router, Node runtime', () => {
       rmSync(join(app, '.env.local'), { force: true })
     }
   }, 180_000)
+
+  it('a key rotated while the form is filled: KEY_STALE until the operator updates FINCODE_PUBLIC_KEY, then one more click changes the PIN, nothing retyped', async (context) => {
+    runs(context)
+    const env = await setUpSandbox()
+    const oldKey = await importPublicKey(env.FINCODE_PUBLIC_KEY!)
+    const port = await freePort()
+    const origin = `http://127.0.0.1:${port}`
+    let next = await nextStart(port)
+    let browser: Browser | undefined
+    try {
+      browser = await launchChromium()
+      const page = await browser.newPage()
+      const problems: string[] = []
+      page.on('pageerror', (error) => problems.push(error.message))
+      await page.goto(origin, { timeout: 30_000 })
+      const posts = actionPosts(page)
+      await fillPins(page, DEFAULT_PIN, NEW_PIN)
+
+      // An administrator rotates the key (the sandbox's dashboard route) while the form is filled.
+      // FinCode refuses the old key at once; the app still serves it from FINCODE_PUBLIC_KEY.
+      const rotation = await fetch(`${env.FINCODE_BASE_URL}/encryption-keys/rotate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+      expect(rotation.status).toBe(201)
+      const { current: newKey } = (await rotation.json()) as { current: { publicKey: string; fingerprint: string } }
+      expect(newKey.fingerprint).not.toBe(oldKey.fingerprint)
+
+      await page.getByRole('button', { name: 'Change PIN' }).click()
+      // The Server Action answered KEY_STALE: retrying cannot help, so the page says so and keeps the PINs typed;
+      // the server's log names the setting to update.
+      // (In the form: Next.js's route announcer is an alert too.)
+      await expect.poll(() => page.locator('form [role="alert"]').textContent(), { timeout: 30_000 }).toContain("The server's encryption key is out of date")
+      expect(next.output()).toContain('Update FINCODE_PUBLIC_KEY')
+      expect(await page.getByLabel('Current PIN').inputValue()).toBe(DEFAULT_PIN)
+      expect(await page.getByLabel('New PIN again').inputValue()).toBe(NEW_PIN)
+
+      // The operator's step: the new public key in FINCODE_PUBLIC_KEY, and a restart (what a redeploy does).
+      const envFile = readFileSync(join(app, '.env.local'), 'utf8')
+      writeFileSync(join(app, '.env.local'), envFile.replace(/^FINCODE_PUBLIC_KEY=.*$/m, `FINCODE_PUBLIC_KEY=${newKey.publicKey}`), { mode: 0o600 })
+      await next.kill()
+      next = await nextStart(port)
+
+      // The same page, still open, PINs still typed: one more click. The action answers KEY_ROTATED (the page
+      // encrypted with the old key); the page loads the new key, encrypts what the inputs hold, sends once more.
+      await page.getByRole('button', { name: 'Change PIN' }).click()
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/^PIN changed at \d{4}-/)
+      expect(posts.map((post) => actionFields(post).fincodeKeyFingerprint)).toEqual([oldKey.fingerprint, oldKey.fingerprint, newKey.fingerprint])
+      for (const post of posts) expectOnlyCiphertexts(post, actionFields(post).fincodeKeyFingerprint!, [DEFAULT_PIN, NEW_PIN])
+      await expect.poll(() => page.getByLabel('Current PIN').inputValue()).toBe('')
+      expect(problems).toEqual([])
+    } finally {
+      if (browser) await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
+      await next.kill()
+      rmSync(join(app, '.env.local'), { force: true })
+    }
+  }, 240_000)
 
   for (const [bundler, flags] of [
     ['Turbopack', []],

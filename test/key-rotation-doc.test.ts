@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 
 const doc = readFileSync('docs/key-rotation.md', 'utf8')
-// "file: `test/examples/…`" or "File: `test/examples/…`", then the next ```ts block.
-const recipes = [...doc.matchAll(/[Ff]ile: `(test\/examples\/[^`]+)`[^]*?```ts\n([^]*?)\n```/g)].map((m) => [m[1]!, m[2]!] as const)
+// "file: `test/examples/…`" or "File: `test/examples/…`", then the next ```ts block
+// (```ts file=… for the files that import each other, a prelude comment for Deno's and Bun's globals).
+const recipes = [...doc.matchAll(/[Ff]ile: `(test\/examples\/[^`]+)`[^]*?```ts(?: file=[^\n]+)?\n([^]*?)\n```/g)].map((m) => [m[1]!, m[2]!] as const)
 
 test('every recipe of the page names its file', () => {
   expect(recipes.map(([file]) => file)).toEqual([

@@ -4,10 +4,13 @@ import type { EncryptionScheme } from '../scheme.js'
 import { checkOption, type FincodeFormError } from '../forms/errors.js'
 import { FieldController } from '../forms/field.js'
 import type { FormMessages } from '../forms/messages.js'
+import type { FincodeKeySource } from '../page/key-source.js'
+import type { KeyRetry } from '../page/recover.js'
 import { encryptFields, holdNativeSubmit, isResubmission, submitValues, type EncryptedValues } from '../forms/submit.js'
 
 type KeyValue = PublicKeyInput | null | undefined
 
+/** One field's rules, under its `data-fincode-field` name in `EncryptFormOptions.fields`. */
 export interface EncryptFormFieldOptions {
   /** An empty field is refused (`true`, or the message to show). Otherwise it is submitted as `''`. */
   required?: boolean | string
@@ -15,14 +18,25 @@ export interface EncryptFormFieldOptions {
   validate?: (value: string) => string | null | undefined
 }
 
+/** What `encryptForm(form, options)` needs: the key (`publicKey` or `keySource`), and each field's rules. */
 export interface EncryptFormOptions {
   /**
    * Key text (Base64 SPKI or PEM), a `FincodePublicKey`, or a function returning either (or a promise of
    * either), called once when the form is bound. `null`/`undefined` while it loads: use `setPublicKey` later.
+   * Such a key is fixed: a submission refused for a rotated key cannot fetch the new one. Prefer `keySource`.
    */
-  publicKey: KeyValue | (() => KeyValue | Promise<KeyValue>)
+  publicKey?: KeyValue | (() => KeyValue | Promise<KeyValue>)
+  /**
+   * Where the key comes from, instead of `publicKey`: `createFincodeKeySource('/api/fincode-key')` (the same
+   * source may feed `<FincodeKeyProvider source>`). The fields follow it as it refreshes, show its error while
+   * there is no key, and `submit(fn)` recovers from a rotated key by itself.
+   */
+  keySource?: FincodeKeySource
+  /** Called when `submit(fn)` sends again with a refreshed key after a rotated-key answer: the refused and the new fingerprints. */
+  onKeyRetry?: (retry: KeyRetry) => void
   /** Per field, by the name in `data-fincode-field`. */
   fields?: Record<string, EncryptFormFieldOptions>
+  /** The padding variant (default RSA-OAEP SHA-256 / MGF1-SHA-256); `javaDefault` for a Java-default server. */
   scheme?: EncryptionScheme
   /** Replaces the library's own messages (required, not accepted, key not loaded), e.g. with another language. */
   messages?: Partial<FormMessages>
@@ -31,12 +45,16 @@ export interface EncryptFormOptions {
 /** What `submit(fn)` resolves to: `fn`'s result, or the first error when the submission was refused. */
 export type SubmitOutcome<R> = { ok: true; result: R } | { ok: false; error: FincodeFormError | null }
 
+/** The handle `encryptForm` returns: encrypt or submit the form's fields, change the key, unbind. */
 export interface EncryptedForm {
   /** Encrypts every field as it is now (after `required`/`validate`); the ciphertexts by name. Rejects with the first error. */
   encrypt(): Promise<EncryptedValues>
   /**
    * For fetch-based forms: checks and encrypts every field, calls `fn` with the ciphertexts and
    * `fincodeKeyFingerprint`, and empties the inputs once `fn` resolved. A refusal is shown on the fields.
+   * If `fn` returns the rotated-key answer (a 409 `Response` with `KEY_ROTATED`, or that object) or throws
+   * `ERR_KEY_ROTATED`, the key is refreshed (from `keySource`), the inputs encrypted again and `fn` called
+   * once more; a second refusal, or a stale server key (`ERR_KEY_STALE`), is the first field's error.
    */
   submit<R>(fn: (values: EncryptedValues) => R | Promise<R>): Promise<SubmitOutcome<Awaited<R>>>
   /** Uses another key from now on (a rotation, a key that finished loading); ciphertexts made with the old one are dropped. */
@@ -62,7 +80,9 @@ export function encryptForm(form: HTMLFormElement, options: EncryptFormOptions):
   const inputs = Array.from(form.elements).filter((element): element is HTMLInputElement => element.tagName === 'INPUT' && element.hasAttribute('data-fincode-field'))
   checkOption(inputs.length > 0, 'encryptForm', 'form', 'a form with inputs marked data-fincode-field', 'none marked')
   const shown = new Map<FieldController, FincodeFormError | null>()
+  const { keySource, onKeyRetry } = options
   let publicKey: KeyValue = null
+  let keyError: FincodeFormError | null = null
 
   const fields = inputs.map((input) => {
     const name = input.getAttribute('data-fincode-field')!
@@ -79,7 +99,7 @@ export function encryptForm(form: HTMLFormElement, options: EncryptFormOptions):
   function configure(): void {
     for (const field of fields) {
       const name = field.input!.getAttribute('data-fincode-field')!
-      field.configure({ name, publicKey, scheme: options.scheme, messages: options.messages, ...options.fields?.[name] })
+      field.configure({ name, publicKey, keySource, keyError, onKeyRetry, scheme: options.scheme, messages: options.messages, ...options.fields?.[name] })
     }
   }
 
@@ -111,7 +131,16 @@ export function encryptForm(form: HTMLFormElement, options: EncryptFormOptions):
   }
   configure()
   const source = options.publicKey
-  if (typeof source === 'function') {
+  const follow = () => {
+    const snapshot = keySource!.getSnapshot()
+    publicKey = snapshot.publicKey
+    keyError = snapshot.error
+    configure()
+  }
+  // The first subscriber starts loading; a source that has its key already (another form, a provider) tells no change: read it now.
+  const stopFollowing = keySource?.subscribe(follow)
+  if (keySource) follow()
+  else if (typeof source === 'function') {
     Promise.resolve()
       .then(source)
       .then(setPublicKey, (cause) => {
@@ -134,6 +163,7 @@ export function encryptForm(form: HTMLFormElement, options: EncryptFormOptions):
       return fields[0]!.fingerprint
     },
     destroy() {
+      stopFollowing?.()
       document.removeEventListener('submit', onSubmit)
       for (const field of fields) {
         field.live = false

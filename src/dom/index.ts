@@ -5,6 +5,8 @@ export { encryptForm, type EncryptedForm, type EncryptFormOptions, type EncryptF
 export type { FincodeFormError } from '../forms/errors.js'
 export type { FormMessages } from '../forms/messages.js'
 export type { EncryptedValues } from '../forms/submit.js'
+export { createFincodeKeySource, type FincodeKeySource, type FincodeKeySnapshot, type FincodeKeyError } from '../page/key-source.js'
+export type { KeyRetry } from '../page/recover.js'
 export {
   FincodeSecureError,
   isFincodeSecureError,

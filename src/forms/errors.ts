@@ -1,8 +1,11 @@
 import { FincodeSecureError, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 import { describe } from '../key.js'
 
-/** What a form field reports in `error`: the core's failures, a key not loaded yet, or a refused value. */
-export type FincodeFormError = FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode>
+/**
+ * What a form field reports in `error`: the core's failures, a key not loaded yet, a refused value, or a
+ * submission the server refused for its key after the one retry (`ERR_KEY_ROTATED`, `ERR_KEY_STALE`).
+ */
+export type FincodeFormError = FincodeSecureError<FincodeSecureErrorCode | FincodeFormErrorCode | 'ERR_KEY_ROTATED' | 'ERR_KEY_STALE'>
 
 export function valueInvalid(message: string): FincodeFormError {
   return new FincodeSecureError<FincodeFormErrorCode>('ERR_VALUE_INVALID', message)

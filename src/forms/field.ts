@@ -4,6 +4,8 @@
 // of a running encryption: a field controller may live in framework state.
 import { FincodeSecureError } from '../errors.js'
 import { importPublicKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
+import type { FincodeKeySource } from '../page/key-source.js'
+import type { KeyRetry } from '../page/recover.js'
 import type { EncryptionScheme } from '../scheme.js'
 import { keyMissing, valueInvalid, type FincodeFormError } from './errors.js'
 import { withDefaults, type FormMessages } from './messages.js'
@@ -16,6 +18,12 @@ export interface FieldOptions {
   name: string
   /** Key text (Base64 SPKI or PEM) or a `FincodePublicKey`; `null`/`undefined` while it loads. */
   publicKey: PublicKeyInput | null | undefined
+  /** Where `publicKey` comes from, if from a key source: a submission refused for a rotated key refreshes it and retries once. */
+  keySource?: Pick<FincodeKeySource, 'refresh'> | null
+  /** Why the key source has no key (its endpoint is down, serves garbage): the field's error instead of "not loaded yet". */
+  keyError?: FincodeFormError | null
+  /** Called when a submission refused for a rotated key is sent again with the new key. */
+  onKeyRetry?: (retry: KeyRetry) => void
   /** An empty field is refused (`true`, or the message to show); otherwise it is submitted as `''`. */
   required?: boolean | string
   /** Runs on the plaintext right before it is encrypted: a message refuses it. */
@@ -45,6 +53,8 @@ export class FieldController {
   /** The last failure; cleared by the next keystroke. */
   error: FincodeFormError | null = null
   encrypting = false
+  /** True from a rotated-key refusal until the submission sent again with the new key ended. */
+  retrying = false
   /** The imported key, once imported. */
   key: FincodePublicKey | null = null
   /** Bumped by each change of key or scheme: a result made with an older key is never used. */
@@ -54,7 +64,7 @@ export class FieldController {
   private stopListening: (() => void) | null = null
 
   /** `changed` is called after each change of state, to render it. */
-  constructor(private readonly changed: () => void) {}
+  constructor(readonly changed: () => void) {}
 
   get value(): string {
     return this.input?.value ?? ''
@@ -77,8 +87,24 @@ export class FieldController {
     const previous = this.options as FieldOptions | undefined
     this.options = options
     this.live = true
-    if (previous && options.publicKey === previous.publicKey && options.scheme === previous.scheme) return
-    this.useKey(options.publicKey)
+    const { publicKey, keyError } = options
+    // A key the field already uses (adopted by a submission) is not a new one.
+    if (!previous || options.scheme !== previous.scheme || (publicKey !== previous.publicKey && publicKey !== this.key)) this.useKey(publicKey)
+    // The key source's failure shows at once, as a bad key does; the next keystroke clears it like any error.
+    if (keyError && keyError !== previous?.keyError && !publicKey) this.show('', keyError)
+  }
+
+  /**
+   * Encrypts with `key`, already imported, from now on: the key a submission uses (a refreshed key, before
+   * the binding passes it in). A ciphertext made with another key is dropped.
+   */
+  adopt(key: FincodePublicKey): void {
+    if (key === this.key) return
+    this.keyVersion++
+    this.key = key
+    this.keyError = null
+    this.keyLoading = null
+    this.show('')
   }
 
   private useKey(publicKey: PublicKeyInput | null | undefined): void {
@@ -87,7 +113,8 @@ export class FieldController {
     this.key = null
     this.keyError = null
     this.keyLoading = null
-    this.show('')
+    // "Rotated again while this form was sent: submit again" stays while the newest key arrives: it says what to do.
+    this.show('', this.error?.code === 'ERR_KEY_ROTATED' ? this.error : null)
     if (publicKey === null || publicKey === undefined) return
     const loading = importPublicKey(publicKey)
     this.keyLoading = loading
@@ -127,7 +154,7 @@ export class FieldController {
     }
     const refused = runValidator(validate, value, [value], this.messages)
     if (refused) return refused
-    if (publicKey === null || publicKey === undefined) return keyMissing(this.messages.keyMissing)
+    if (publicKey === null || publicKey === undefined) return this.options.keyError ?? keyMissing(this.messages.keyMissing)
     if (this.keyError) return this.keyError
     const bytes = utf8Length(value)
     if (this.key && bytes > this.key.maxPayloadBytes) {

@@ -3,9 +3,14 @@
 // action). The rule in every path: what is submitted is the encryption, with
 // the current key, of what the visible inputs hold when the submission
 // proceeds; the inputs are emptied only once it went out or the app's function
-// resolved, and a refused submission keeps what was typed.
-import { encryptPayload } from '../encrypt.js'
+// resolved, and a refused submission keeps what was typed. When the app's
+// function reports a rotated key, the submission recovers once, by itself
+// (src/page/recover.ts).
+import { encryptText } from '../encrypt.js'
 import { FincodeSecureError } from '../errors.js'
+import type { FincodePublicKey } from '../key.js'
+import { fixedKeySource } from '../page/key-source.js'
+import { KEY_FINGERPRINT_FIELD, submitWithKeyRecovery } from '../page/recover.js'
 import type { FincodeFormError } from './errors.js'
 import type { FieldController, FieldGroup } from './field.js'
 import { attachedFields } from './registry.js'
@@ -13,9 +18,6 @@ import { runValidator } from './validate.js'
 
 /** Ciphertexts by field name, e.g. `{ transactionPin: 'kq3…==' }`; submissions add `fincodeKeyFingerprint`. */
 export type EncryptedValues = Record<string, string>
-
-/** The name under which a form sends the fingerprint of the key its ciphertexts were made with. */
-export const FINGERPRINT_NAME = 'fincodeKeyFingerprint'
 
 /** `fields` plus every other attached encrypted field of the same form, in the order they were attached. */
 export function withFormFields(fields: FieldController[]): FieldController[] {
@@ -77,7 +79,7 @@ async function encryptOne(field: FieldController, plaintext: string, keyVersion:
   field.show(field.ciphertext, null, true)
   try {
     const key = await field.loadKey()
-    const ciphertext = await encryptPayload(plaintext, key, { scheme: field.options.scheme })
+    const ciphertext = await encryptText(plaintext, key, { scheme: field.options.scheme })
     if (isCurrent()) field.show(ciphertext)
     return ciphertext
   } catch (thrown) {
@@ -95,9 +97,10 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve))
  * with a key replaced meanwhile is made again. For a submission (`submitting`),
  * fields edited meanwhile are done again too, so what it resolves to is the
  * encryption of what the inputs hold now; otherwise (encrypt()) it is the values
- * at the time of the call.
+ * at the time of the call. `key`, when given, is the key every field uses from now on.
  */
-export async function encryptFields(fields: FieldController[], submitting: boolean): Promise<EncryptedValues> {
+export async function encryptFields(fields: FieldController[], submitting: boolean, key?: FincodePublicKey): Promise<EncryptedValues> {
+  if (key) for (const field of fields) field.adopt(key)
   for (;;) {
     const plaintexts = fields.map((field) => field.value)
     const keyVersions = fields.map((field) => field.keyVersion)
@@ -120,35 +123,74 @@ export async function encryptFields(fields: FieldController[], submitting: boole
   }
 }
 
-/** The fingerprint of the key the fields' ciphertexts were made with, added to a submission's values. */
-function withFingerprint(fields: FieldController[], values: EncryptedValues): EncryptedValues {
-  const fingerprint = fields.find((field) => field.key)?.fingerprint
-  return fingerprint ? { ...values, [FINGERPRINT_NAME]: fingerprint } : values
-}
-
 /** Empties the fields whose ciphertext is still the one submitted (an edit meanwhile keeps the new value). */
 function clearSubmitted(fields: FieldController[], values: EncryptedValues): void {
   for (const field of fields) if (field.ciphertext && field.ciphertext === values[field.options.name]) field.clear()
 }
 
+/** Thrown inside a submission that already shows why it stopped (on the fields), or that was given up. */
+const STOPPED = new Error('stopped')
+
+/** Where a refreshed key comes from: the field's key source, or nowhere (a fixed key, whose refresh says what to do instead). */
+function keySourceOf({ options }: FieldController) {
+  return options.keySource ?? fixedKeySource(options.publicKey!)
+}
+
+function setRetrying(fields: FieldController[], retrying: boolean): void {
+  for (const field of fields) {
+    field.retrying = retrying
+    field.changed()
+  }
+}
+
 /**
- * Encrypts, calls the app's `fn` with the ciphertexts (the hidden inputs hold
- * them too, for handlers that read the form), and empties the inputs once `fn`
- * resolved. Resolves to `{ result }`, or to null when the submission was refused
- * (the reason is on the fields) or a field was removed meanwhile. If `fn`
- * throws, nothing is emptied and the exception is passed on.
+ * Encrypts, calls the app's `fn` with the ciphertexts and `fincodeKeyFingerprint`
+ * (the hidden inputs hold them too, for handlers that read the form), and empties
+ * the inputs once `fn` resolved. If `fn` reports a rotated key (the rotated-key
+ * answer returned, or ERR_KEY_ROTATED thrown), the key is refreshed, the inputs
+ * encrypted again with it and `fn` called once more (the fields are `retrying`
+ * meanwhile). Resolves to `{ result }`, or to null when the submission was
+ * refused (the reason is on the fields: a check, a key that cannot load, a second
+ * refusal, a stale server key) or a field was removed meanwhile. If `fn` throws
+ * anything else, nothing is emptied and the exception is passed on.
  */
 export async function submitValues<R>(fields: FieldController[], fn: (values: EncryptedValues) => R): Promise<{ result: Awaited<R> } | null> {
-  let values: EncryptedValues
+  const first = fields[0]!
+  let sent: EncryptedValues = {}
+  let thrownByApp: unknown
   try {
-    values = await encryptFields(fields, true)
-  } catch {
+    const result = await submitWithKeyRecovery({
+      keySource: {
+        // No key: the checks say why, in the order a user fixes things (required, validate, then the key).
+        current: () => first.loadKey().catch((error: FincodeFormError) => Promise.reject(refuse(fields, { groups: true, focus: true }) ? STOPPED : error)),
+        refresh: (options) => keySourceOf(first).refresh(options),
+      },
+      encrypt: (key) => encryptFields(fields, true, key).catch(() => Promise.reject(STOPPED)),
+      async send(values) {
+        if (fields.some((field) => !field.live)) throw STOPPED
+        sent = values
+        try {
+          return await fn(values)
+        } catch (error) {
+          thrownByApp = error
+          throw error
+        }
+      },
+      onRetry(retry) {
+        setRetrying(fields, true)
+        for (const onKeyRetry of new Set(fields.map((field) => field.options.onKeyRetry))) onKeyRetry?.(retry)
+      },
+    })
+    clearSubmitted(fields, sent)
+    return { result: result as Awaited<R> }
+  } catch (error) {
+    // The app's own failure is the app's; a stale key it reports is the form's.
+    if (error === thrownByApp && (error as FincodeFormError).code !== 'ERR_KEY_STALE') throw error
+    if (error !== STOPPED) first.show('', error as FincodeFormError)
     return null
+  } finally {
+    if (first.retrying) setRetrying(fields, false)
   }
-  if (fields.some((field) => !field.live)) return null
-  const result = await fn(withFingerprint(fields, values))
-  clearSubmitted(fields, values)
-  return { result }
 }
 
 /**
@@ -195,13 +237,13 @@ export function refuseSubmit(event: Event, fields: FieldController[]): boolean {
 }
 
 /** Puts the key's fingerprint in the form, in a hidden input the library adds once if the form has none. */
-function writeFingerprint(form: HTMLFormElement, fingerprint: string | undefined): void {
+function writeFingerprint(form: HTMLFormElement, fingerprint: string | null | undefined): void {
   if (!fingerprint) return
-  let input = form.elements.namedItem(FINGERPRINT_NAME) as HTMLInputElement | null
+  let input = form.elements.namedItem(KEY_FINGERPRINT_FIELD) as HTMLInputElement | null
   if (!input) {
     input = form.ownerDocument.createElement('input')
     input.type = 'hidden'
-    input.name = FINGERPRINT_NAME
+    input.name = KEY_FINGERPRINT_FIELD
     form.append(input)
   }
   input.value = fingerprint
@@ -231,7 +273,7 @@ export function holdNativeSubmit(event: SubmitEvent, fields: FieldController[]):
     .then(
       (values) => {
         if (fields.some((field) => !field.live)) return
-        writeFingerprint(form, withFingerprint(fields, values)[FINGERPRINT_NAME])
+        writeFingerprint(form, fields.find((field) => field.key)?.fingerprint)
         state.phase = 'resubmitting'
         try {
           form.requestSubmit(submitter?.form === form ? submitter : null)

@@ -132,7 +132,7 @@ async function fetchServed(url: string, { fetch: fetchImpl, timeoutMs = 10_000 }
   }
 }
 
-const IDLE: FincodeKeySnapshot = Object.freeze({ status: 'idle', publicKey: null, fingerprint: null, error: null })
+const IDLE: FincodeKeySnapshot = /* @__PURE__ */ Object.freeze({ status: 'idle', publicKey: null, fingerprint: null, error: null })
 
 /**
  * A key source for a page. `from` is the URL of the app's key endpoint (e.g. `'/api/fincode-key'`)
@@ -208,6 +208,9 @@ export function createFincodeKeySource(from: string | URL | FincodeKeyLoader, op
   }
 }
 
+/** A fingerprint as messages show it: enough to tell keys apart in a log. */
+export const shortFingerprint = (fingerprint: string) => fingerprint.slice(0, 12) + '…'
+
 /**
  * A key source over one fixed key (a hook's or handle's `publicKey` given as text or an imported key), for
  * code that always submits through a key source. It cannot fetch a newer key: after a rotated-key answer its
@@ -221,7 +224,7 @@ export function fixedKeySource(publicKey: PublicKeyInput): Pick<FincodeKeySource
       const key = await current()
       throw new FincodeSecureError<FincodeClientErrorCode>(
         'ERR_KEY_ROTATED',
-        `The server refused key ${key.fingerprint.slice(0, 12)}… as rotated, and this form was given that key as fixed text, so it cannot fetch the new one. ` +
+        `The server refused key ${shortFingerprint(key.fingerprint)} as rotated, and this form was given that key as fixed text, so it cannot fetch the new one. ` +
           'Load the key with <FincodeKeyProvider url="…"> or createFincodeKeySource(url) so that a rotation costs no retype; until then, reload the page.',
       )
     },

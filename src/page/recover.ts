@@ -5,7 +5,7 @@
 import { FincodeSecureError, isFincodeSecureError } from '../errors.js'
 import type { FincodePublicKey } from '../key.js'
 import { readKeyRotated } from '../key-rotated.js'
-import type { FincodeKeySource } from './key-source.js'
+import { shortFingerprint as short, type FincodeKeySource } from './key-source.js'
 
 /** The name under which the fingerprint of the key used goes with the ciphertexts (CONTRACTS: 15.3). */
 export const KEY_FINGERPRINT_FIELD = 'fincodeKeyFingerprint'
@@ -38,13 +38,11 @@ export interface SubmitWithKeyRecoveryOptions<Values extends Record<string, stri
 
 type Refusal = FincodeSecureError<'ERR_KEY_ROTATED' | 'ERR_KEY_STALE'>
 
-const short = (fingerprint: string) => fingerprint.slice(0, 12) + '…'
-
 /** The rotated-key refusal carried by `value`, a result or something thrown; null for anything else. */
 async function refusalIn(value: unknown): Promise<Refusal | null> {
   if (isFincodeSecureError(value)) {
-    const code = value.code as string
-    return code === 'ERR_KEY_ROTATED' || code === 'ERR_KEY_STALE' ? (value as unknown as Refusal) : null
+    const code = value.code
+    return code === 'ERR_KEY_ROTATED' || code === 'ERR_KEY_STALE' ? (value as Refusal) : null
   }
   return readKeyRotated(value)
 }

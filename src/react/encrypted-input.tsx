@@ -7,8 +7,11 @@ type ExtraInputAttributes = Omit<
   'value' | 'defaultValue' | 'name' | 'type' | 'id' | 'aria-describedby' | 'aria-invalid' | 'aria-required' | 'inputMode' | 'autoComplete'
 >
 
+/** The props of `<EncryptedInput>`. */
 export interface EncryptedInputComponentProps {
+  /** What `useEncryptedField` returned for this input. */
   field: EncryptedField
+  /** The label's content, tied to the input by `htmlFor`. */
   label: ReactNode
   /** Shown under the input and tied to it by `aria-describedby`. */
   hint?: ReactNode
@@ -18,6 +21,7 @@ export interface EncryptedInputComponentProps {
   error?: ReactNode
   /** Renders the hidden ciphertext input too (for native posts); default true. */
   hiddenInput?: boolean
+  /** A class name for each element it renders. */
   classNames?: Partial<Record<'root' | 'label' | 'input' | 'hint' | 'error', string>>
   /** Any other attribute for the visible input: `maxLength`, `autoFocus`, `onBlur`, `data-*`… */
   inputProps?: ExtraInputAttributes & { [data: `data-${string}`]: string | undefined }

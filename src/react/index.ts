@@ -14,6 +14,7 @@ export type {
   EncryptedValues,
   FincodeFormError,
   FormMessages,
+  KeyRetry,
   UseEncryptedFieldOptions,
   UseEncryptedFieldsOptions,
 } from './types.js'

@@ -1,12 +1,12 @@
 // The page's key for every encrypted field below a provider: one key source,
 // loaded once, refreshed together. The hooks get it as `publicKey`.
-import { createContext, createElement, useContext, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { createElement, useContext, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { FincodeSecureError } from '../errors.js'
 import type { FincodePublicKey } from '../key.js'
 import { createFincodeKeySource, type FincodeKeyError, type FincodeKeyLoader, type FincodeKeySource, type FincodeKeyStatus } from '../page/key-source.js'
+import { FincodeKeyContext } from './key-context.js'
 
-/** The provider's key source, or null outside a provider (for hooks that fall back to it without requiring one). */
-export const FincodeKeyContext = createContext<FincodeKeySource | null>(null)
+export { FincodeKeyContext }
 
 /** Props of FincodeKeyProvider: `children` and exactly one of `url`, `load` or `source`. */
 export type FincodeKeyProviderProps = { children?: ReactNode } & (

@@ -1,24 +1,30 @@
 import type { FormEvent, RefCallback } from 'react'
 import type { PublicKeyInput } from '../key.js'
+import type { KeyRetry } from '../page/recover.js'
 import type { EncryptionScheme } from '../scheme.js'
 import type { FincodeFormError } from '../forms/errors.js'
 import type { FormMessages } from '../forms/messages.js'
 import type { EncryptedValues } from '../forms/submit.js'
 
-export type { EncryptedValues, FincodeFormError, FormMessages }
+export type { EncryptedValues, FincodeFormError, FormMessages, KeyRetry }
 
 /**
  * - `idle`: nothing encrypted yet, or the value changed since.
  * - `encrypting`: WebCrypto is working on the current value.
  * - `ready`: `ciphertext` (and the hidden input) hold the current value, encrypted with the current key.
+ * - `retrying`: the server refused the key as rotated; the value is being encrypted with the new key and sent once more.
  * - `error`: see `error`; nothing is submitted.
  */
-export type EncryptedFieldStatus = 'idle' | 'encrypting' | 'ready' | 'error'
+export type EncryptedFieldStatus = 'idle' | 'encrypting' | 'ready' | 'retrying' | 'error'
 
 /** Options of `useEncryptedField`; `name` and the types of the others are checked at render (`ERR_PAYLOAD_INVALID`). */
 export interface UseEncryptedFieldOptions {
-  /** Key text (Base64 SPKI or PEM) or a `FincodePublicKey`; `null`/`undefined` while it loads. Keep its identity stable across renders. */
-  publicKey: PublicKeyInput | null | undefined
+  /**
+   * Key text (Base64 SPKI or PEM) or a `FincodePublicKey`; keep its identity stable across renders. Absent or
+   * `undefined`: the key of the nearest `<FincodeKeyProvider>` (none yet without one). `null`: still loading
+   * (`ERR_KEY_MISSING` on submit). With the provider's key, a submission refused for a rotated key recovers by itself.
+   */
+  publicKey?: PublicKeyInput | null | undefined
   /** Form field name the ciphertext is submitted under (the hidden input's `name`, the `FormData` entry, the `handleSubmit` key). */
   name: string
   /**
@@ -37,6 +43,11 @@ export interface UseEncryptedFieldOptions {
   autoComplete?: string
   /** Replaces the library's own messages (required, not accepted, key not loaded), e.g. with another language. */
   messages?: Partial<FormMessages>
+  /**
+   * Called when a submission refused for a rotated key is sent again with the new key (the field's status is
+   * `'retrying'` until it ends): the refused and the new key's fingerprints, e.g. to log them.
+   */
+  onKeyRetry?: (retry: KeyRetry) => void
 }
 
 /** Spread onto the visible `<input>`. Uncontrolled and nameless: the plaintext stays in the DOM and out of every `FormData`. */
@@ -78,18 +89,22 @@ export interface EncryptedSubmit {
   /**
    * Wraps a submit handler: prevents the native submission, encrypts, calls `fn` with the ciphertexts (and
    * `fincodeKeyFingerprint`), and empties the visible inputs once `fn` resolved. If `fn` throws, nothing is emptied.
+   * If `fn` returns the rotated-key answer (a 409 `Response` with `KEY_ROTATED`, or the object a Server Action
+   * returns) or throws `ERR_KEY_ROTATED`, the key is refreshed, the inputs encrypted again and `fn` called once more.
    */
   handleSubmit: (fn: (values: EncryptedValues, event?: FormEvent<HTMLFormElement>) => unknown) => (event?: FormEvent<HTMLFormElement>) => Promise<void>
   /**
    * Wraps a React 19 form action, or the `dispatch` of `useActionState`: `fn` gets the `FormData` with each field's
    * ciphertext under its `name`, and is called inside a transition. `useFormStatus` stays pending while it encrypts.
-   * The library cannot see when a `dispatch`'s action ends: use `actionState` to empty the inputs after it.
+   * The library cannot see when a `dispatch`'s action ends: use `actionState` to empty the inputs after it, and to
+   * recover from a rotated key (a `dispatch` returns nothing the library could read the rotated-key answer from).
    */
   action: (fn: (formData: FormData) => unknown) => (formData: FormData) => Promise<void>
   /**
    * Wraps the app's own action for `useActionState(pin.actionState(save), initialState)`: encrypts, calls
    * `save(previousState, formData)` with the ciphertexts in `formData`, empties the visible inputs once it resolved,
    * and returns its state. A submission refused after React started the action returns the previous state.
+   * If `save` returns the rotated-key answer, it is called once more with the values encrypted with the new key.
    */
   actionState: <State>(fn: (previous: State, formData: FormData) => State | Promise<State>) => (previous: State, formData: FormData) => Promise<State>
   /** Empties the visible inputs and forgets ciphertexts and errors. */

@@ -16,9 +16,10 @@ export function useController<C>(create: (render: () => void) => C, configure: (
 }
 
 /** `status`, `error` and `validationMessage`, as both hooks report them. */
-export function summary(error: FincodeFormError | null, encrypting: boolean, ready: boolean) {
+export function summary(error: FincodeFormError | null, encrypting: boolean, ready: boolean, retrying: boolean) {
   let status: EncryptedFieldStatus = 'idle'
   if (error) status = 'error'
+  else if (retrying) status = 'retrying'
   else if (encrypting) status = 'encrypting'
   else if (ready) status = 'ready'
   return {

@@ -1,6 +1,9 @@
+import { useContext, useSyncExternalStore } from 'react'
 import { FieldController } from '../forms/field.js'
 import { guardForm } from '../forms/form-guard.js'
 import { encryptFields } from '../forms/submit.js'
+import type { FincodeKeySnapshot, FincodeKeySource } from '../page/key-source.js'
+import { FincodeKeyContext } from './key-context.js'
 import { checkFieldOptions } from './option-checks.js'
 import { submitHandlers } from './submit-handlers.js'
 import type { EncryptedField, EncryptedInputProps, EncryptedSubmit, UseEncryptedFieldOptions } from './types.js'
@@ -41,6 +44,16 @@ function createBinding(render: () => void): FieldBinding {
   }
 }
 
+const noSubscription = () => () => {}
+const noSnapshot = () => undefined
+
+/** The provider's key snapshot, or undefined outside a provider. Hooks are called unconditionally either way. */
+function useProviderKey(): [FincodeKeySnapshot | undefined, FincodeKeySource | null] {
+  const source = useContext(FincodeKeyContext)
+  const getSnapshot = source?.getSnapshot ?? noSnapshot
+  return [useSyncExternalStore(source?.subscribe ?? noSubscription, getSnapshot, getSnapshot), source]
+}
+
 /**
  * An encrypted form field. The plaintext lives only in the visible, nameless,
  * uncontrolled input; React state holds the status and the ciphertext. Typing
@@ -60,14 +73,19 @@ function createBinding(render: () => void): FieldBinding {
  */
 export function useEncryptedField(options: UseEncryptedFieldOptions): EncryptedField {
   checkFieldOptions(options)
+  const [snapshot, source] = useProviderKey()
+  const given = options.publicKey
+  const publicKey = given === undefined ? snapshot?.publicKey : given
+  // The provider's key is refreshed after a rotated-key answer; a key given as text cannot be.
+  const fromProvider = publicKey !== null && publicKey === snapshot?.publicKey
   const binding = useController(createBinding, ({ field }) => {
-    field.configure(options)
+    field.configure({ ...options, publicKey, keySource: fromProvider ? source : null, keyError: publicKey ? null : snapshot?.error })
     return () => {
       field.live = false
     }
   })
   const { field } = binding
-  const state = summary(field.error, field.encrypting, field.ciphertext !== '')
+  const state = summary(field.error, field.encrypting, field.ciphertext !== '', field.retrying)
   return {
     name: options.name,
     inputProps: {

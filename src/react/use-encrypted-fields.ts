@@ -71,6 +71,7 @@ export function useEncryptedFields(fields: readonly EncryptedField[], options: U
       error,
       fields.some((field) => field.status === 'encrypting'),
       fields.every((field) => field.status === 'ready'),
+      fields.some((field) => field.status === 'retrying'),
     ),
     encrypt: group.encrypt,
     ...group.handlers,

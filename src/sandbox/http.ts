@@ -8,9 +8,12 @@ const MAX_DRAIN_BYTES = 1024 * 1024
 /** A refusal with a stable code; `extra` is merged into the error object (e.g. per-field verdicts). */
 export class SandboxHttpError extends Error {
   constructor(
+    /** The HTTP status of the answer. */
     readonly status: number,
+    /** The stable code of the answer's `error.code`, e.g. `TOKEN_NOT_FOUND`. */
     readonly code: string,
     message: string,
+    /** Members merged into the answer's `error` object (e.g. `fields`, `replacedBy`). */
     readonly extra?: Record<string, unknown>,
     /** The rest of the request will not be read: the connection must close after the answer. */
     readonly closeConnection = false,

@@ -7,14 +7,18 @@ import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:
 import { join } from 'node:path'
 import { SandboxStartError } from './state-file.js'
 
+/** The lock file's name in the data directory: it names the sandbox that holds the directory. */
 export const LOCK_FILE = 'sandbox.lock'
 /** A takeover marker older than this belongs to a process that died while taking over. */
 const TAKEOVER_STALE_MS = 10_000
 
+/** What the lock file holds: who holds the data directory, and where it answers. */
 export interface LockOwner {
+  /** The holding process's id. */
   pid: number
   /** The running sandbox's API root (…/api/v6); null until it listens. */
   url: string | null
+  /** When it started (ISO 8601). */
   startedAt: string
 }
 

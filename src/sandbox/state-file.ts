@@ -138,6 +138,7 @@ const OWN_FILE = /^(state\.json(\..+\.tmp)?|sandbox\.lock(\..+)?)$/
 /** A start that cannot go ahead: the message says what to do; `code` is stable for scripts. */
 export class SandboxStartError extends Error {
   constructor(
+    /** Why: another sandbox holds the directory, others can read it, or it holds no sandbox state. */
     readonly code: 'SANDBOX_DATA_DIR_IN_USE' | 'SANDBOX_DATA_DIR_NOT_PRIVATE' | 'SANDBOX_STATE_MISSING',
     message: string,
   ) {

@@ -14,6 +14,7 @@ import { refuse } from './options.js'
 const FINGERPRINT_FIELD = 'fincodeKeyFingerprint'
 const WHO = 'readEncryptedFields'
 
+/** What `readEncryptedFields` reads: which form fields go where, and the key they must have been made with. */
 export interface ReadEncryptedFieldsOptions {
   /** Form field name → API field path: `{ newPinAgain: 'confirmation.transactionPin' }` (dots make nested objects). */
   fields: Record<string, string>
@@ -21,6 +22,10 @@ export interface ReadEncryptedFieldsOptions {
   publicKey: PublicKeySource
 }
 
+/**
+ * What `readEncryptedFields` gives: the body to forward with `client.post(path, body, { fields: [] })`,
+ * or the `KEY_ROTATED` answer to return to the page when it encrypted with an older key.
+ */
 export type ReadEncryptedFieldsResult =
   | { ok: true; body: Record<string, unknown>; fingerprint: string }
   | { ok: false; answer: KeyRotatedAnswer }

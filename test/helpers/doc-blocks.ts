@@ -19,6 +19,8 @@ export const SKIPPED_LANGUAGES = [
   'sh', 'shell', 'bash', 'console', 'text',
   // other languages, markup and data
   'java', 'python', 'go', 'ruby', 'php', 'csharp', 'html', 'css', 'vue', 'svelte', 'json', 'jsonc', 'yaml', 'toml', 'ini', 'http', 'diff',
+  // diagrams (GitHub draws them)
+  'mermaid',
 ]
 
 export interface DocBlock {
@@ -41,12 +43,19 @@ export interface DocBlock {
   prelude: string
   /** 1-based line where the prelude's text starts. */
   preludeLine: number
+  /**
+   * `<!-- recipe: framework-tests/… -->` right above the fence: the block is that file of a tested app
+   * (scripts/recipes.mjs), compiled with the app's own dependencies by test/frameworks.test.ts and compared
+   * with the file by test/recipes.test.ts — not compiled again here, where those dependencies are not installed.
+   */
+  recipe: string | undefined
 }
 
 export type BlockKind = 'checked' | 'run' | 'skipped' | 'unmarked' | 'unknown'
 
 export function kindOf(block: DocBlock): BlockKind {
   if (block.language === '') return 'unmarked'
+  if (block.recipe !== undefined) return 'skipped'
   if (block.language in CHECKED) return block.flags.includes('run') ? 'run' : 'checked'
   if (SKIPPED_LANGUAGES.includes(block.language)) return 'skipped'
   return 'unknown'
@@ -67,6 +76,7 @@ export function docFiles(): string[] {
 
 const FENCE = /^( {0,3})(`{3,}|~{3,})\s*([^`]*)$/
 const PRELUDE_START = /^\s*<!--\s*prelude\b(.*)$/
+const RECIPE = /^<!-- recipe: (\S+) -->$/
 
 export function extractBlocks(file: string, text = readFileSync(join(ROOT, file), 'utf8')): DocBlock[] {
   const lines = text.split(/\r?\n/)
@@ -89,7 +99,7 @@ export function extractBlocks(file: string, text = readFileSync(join(ROOT, file)
     if (fileName !== undefined && (!/^[\w./-]+\.[cm]?[jt]sx?$/.test(fileName) || fileName.split('/').includes('..') || fileName.startsWith('/'))) {
       throw new Error(`${file}:${index + 1}: file=${fileName} must be a relative path inside the example with a .ts, .tsx, .js or .jsx extension, e.g. file=app/actions.ts`)
     }
-    blocks.push({ file, line: index + 1, language: language.toLowerCase(), flags, fileName, code: body.join('\n'), ...preludeAbove(lines, index) })
+    blocks.push({ file, line: index + 1, language: language.toLowerCase(), flags, fileName, code: body.join('\n'), ...preludeAbove(lines, index), recipe: RECIPE.exec(lines[index - 1] ?? '')?.[1] })
     index = end
   }
   return blocks

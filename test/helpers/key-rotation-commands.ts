@@ -3,9 +3,25 @@
 import { startKeyRotationApp, type Forward, type KeyMode, type KeyRotationApp } from './key-rotation-app.js'
 import { startTestSandbox, type TestSandbox } from './sandbox.js'
 
-let rig: Promise<{ sandbox: TestSandbox; app: KeyRotationApp }> | undefined
+type Rig = Promise<{ sandbox: TestSandbox; app: KeyRotationApp }>
 
-const started = () => (rig ??= startTestSandbox().then(async (sandbox) => ({ sandbox, app: await startKeyRotationApp(sandbox) })))
+/**
+ * One sandbox and app per test file: browser test files run in parallel, and one file's rotations,
+ * key modes and forward counts must not reach another's (nor its keyRotationStop end the other's rig).
+ */
+const rigs = new Map<string, Rig>()
+
+/** What every command gets first from Vitest: the file that called it. */
+interface CommandContext {
+  testPath?: string | undefined
+}
+
+const started = (context: CommandContext): Rig => {
+  const file = context.testPath ?? ''
+  let rig = rigs.get(file)
+  if (!rig) rigs.set(file, (rig = startTestSandbox().then(async (sandbox) => ({ sandbox, app: await startKeyRotationApp(sandbox) }))))
+  return rig
+}
 
 export interface KeyRotationRigState {
   fingerprint: string
@@ -16,21 +32,21 @@ export interface KeyRotationRigState {
 }
 
 export const keyRotationCommands = {
-  /** Starts the sandbox and the app once per test run; returns the app's origin. */
-  keyRotationStart: async (): Promise<{ appUrl: string; fingerprint: string }> => {
-    const { app, sandbox } = await started()
+  /** Starts the sandbox and the app once per test file; returns the app's origin. */
+  keyRotationStart: async (context: CommandContext): Promise<{ appUrl: string; fingerprint: string }> => {
+    const { app, sandbox } = await started(context)
     return { appUrl: app.url, fingerprint: sandbox.currentKey().fingerprint }
   },
   /** Rotates the sandbox's key out of band (as an admin on the dashboard); returns the new fingerprint. */
-  keyRotationRotate: async (): Promise<string> => (await (await started()).sandbox.rotateKey()).fingerprint,
-  keyRotationKeyMode: async (_context: unknown, mode: KeyMode): Promise<void> => (await started()).app.keyMode(mode),
-  keyRotationState: async (): Promise<KeyRotationRigState> => {
-    const { app, sandbox } = await started()
+  keyRotationRotate: async (context: CommandContext): Promise<string> => (await (await started(context)).sandbox.rotateKey()).fingerprint,
+  keyRotationKeyMode: async (context: CommandContext, mode: KeyMode): Promise<void> => (await started(context)).app.keyMode(mode),
+  keyRotationState: async (context: CommandContext): Promise<KeyRotationRigState> => {
+    const { app, sandbox } = await started(context)
     return { fingerprint: sandbox.currentKey().fingerprint, keyRequests: app.keyRequests, forwards: [...app.forwards], bodies: app.received.map((r) => r.body) }
   },
-  keyRotationStop: async (): Promise<void> => {
-    const current = rig
-    rig = undefined
+  keyRotationStop: async (context: CommandContext): Promise<void> => {
+    const current = rigs.get(context.testPath ?? '')
+    rigs.delete(context.testPath ?? '')
     if (!current) return
     const { app, sandbox } = await current
     await app.close()

@@ -1,10 +1,11 @@
-// The examples of docs/key-rotation-page.md, run against a real sandbox behind the forwarding app.
+// The examples of docs/key-rotation.md, run against a real sandbox behind the forwarding app.
 import { act, cleanup, render, waitFor } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotation-app.js'
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js'
 import { typeInto } from '../react/harness.js'
 import { App } from './examples/key-provider.js'
+import { keySource, mountVerifyForm } from './examples/key-source-dom.js'
 import { mountPinForm } from './examples/pin-form-dom.js'
 
 let sandbox: TestSandbox
@@ -84,4 +85,22 @@ test('key-provider.tsx: the form gets the key from the provider; a failing endpo
   await waitFor(() => expect(saved).toHaveLength(1))
   // The form's values carry the fingerprint of the key used, for the server's rotation check.
   expect(saved[0]).toEqual({ transactionPin: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/), fincodeKeyFingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) })
+})
+
+test('key-source-dom.ts: encryptForm with a key source; a key rotated while the PIN is typed costs no retype', async () => {
+  document.body.innerHTML = '<form><input type="password" data-fincode-field="transactionPin"><button>Send</button><output></output></form>'
+  const form = document.querySelector('form')!
+  const unmount = mountVerifyForm(form)
+  try {
+    await waitFor(() => expect(keySource.getSnapshot().status).toBe('ready'))
+    typeInto(form.querySelector('input')!, '482913')
+    await sandbox.rotateKey()
+    const forwards = app.forwards.length
+    form.requestSubmit()
+    await waitFor(() => expect(form.querySelector('output')!.textContent).toBe('Verified.'), { timeout: 10_000 })
+    expect(app.forwards.slice(forwards).map((forward) => forward.status)).toEqual([409, 200])
+    expect(form.querySelector('input')!.value).toBe('')
+  } finally {
+    unmount()
+  }
 })

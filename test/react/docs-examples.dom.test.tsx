@@ -1,4 +1,4 @@
-// The examples of docs/react.md that are not README examples, run as they are shown.
+// The examples of docs/react.md's later sections (not the four ways to submit), run as they are shown.
 import { act, cleanup, render, waitFor } from '@testing-library/react'
 import { afterEach, expect, test } from 'vitest'
 import { nodeDecrypt } from '../helpers/decrypt.js'

@@ -51,6 +51,9 @@ export function form(error: FincodeFormError): string {
     case 'ERR_KEY_MISSING':
     case 'ERR_VALUE_INVALID':
       return error.message
+    case 'ERR_KEY_ROTATED': // refused again after the one retry (issue 15)
+    case 'ERR_KEY_STALE': // the server's own key is out of date
+      return error.message
     case 'ERR_KEY_INVALID':
     case 'ERR_KEY_PRIVATE':
     case 'ERR_KEY_UNSUPPORTED':

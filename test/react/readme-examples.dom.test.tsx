@@ -1,4 +1,4 @@
-// The README's React examples with a bad key, no key yet and no WebCrypto, in happy-dom (and in Chromium: readme-examples.browser.test.tsx).
+// The React examples of docs/react.md (once the README's) with a bad key, no key yet and no WebCrypto, in happy-dom (and in Chromium: readme-examples.browser.test.tsx).
 import { testKeyPair } from '../helpers/keys.js'
 import { defineReadmeExampleTests } from './readme-examples.js'
 

@@ -1,4 +1,4 @@
-// The README's React examples (test/react/examples/) when something is wrong
+// The React examples of docs/react.md (once the README's) (test/react/examples/) when something is wrong
 // with the setup rather than the value: a bad key, a key not loaded yet, a page
 // without WebCrypto (plain http). Each must say so in the page and submit
 // nothing. Run in happy-dom and in Chromium. DOM-only: no node: imports.

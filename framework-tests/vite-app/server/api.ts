@@ -1,7 +1,16 @@
 // The app's server side, on the web's Request and Response (Node, Hono, a
 // Worker, a Vite middleware adapter…): it hands the page the public key, and
 // forwards the page's ciphertexts to FinCode with the API token.
-import { createFincodeClient, isFincodeApiError, type FincodeClient } from 'fincode-secure/server'
+import {
+  createFincodeClient,
+  createPublicKeyHandler,
+  isFincodeApiError,
+  isFincodeSecureError,
+  keyRotatedResponse,
+  readEncryptedFields,
+  type FincodeClient,
+  type ReadEncryptedFieldsResult,
+} from 'fincode-secure/server'
 
 export interface ApiEnv {
   FINCODE_BASE_URL: string
@@ -10,32 +19,40 @@ export interface ApiEnv {
   FINCODE_UUID: string
 }
 
-// RSA-2048 OAEP: 256 bytes, 344 characters of standard Base64. Anything else may be a plaintext: refuse it.
-const CIPHERTEXT = /^[A-Za-z0-9+/]{342}==$/
-
 export function createApi(env: ApiEnv): (request: Request) => Promise<Response | undefined> {
+  // One key source for the key route, the check of what the page sends, and the client.
+  const publicKey = () => env.FINCODE_PUBLIC_KEY
+  const fincodeKey = createPublicKeyHandler(publicKey)
   const fincode: FincodeClient = createFincodeClient({
     baseUrl: env.FINCODE_BASE_URL,
     token: () => env.FINCODE_API_TOKEN,
-    publicKey: env.FINCODE_PUBLIC_KEY,
+    publicKey,
     uuid: env.FINCODE_UUID,
   })
 
   return async (request) => {
     const { pathname } = new URL(request.url)
-    if (pathname === '/api/fincode-key' && request.method === 'GET') {
-      return Response.json({ publicKey: env.FINCODE_PUBLIC_KEY }, { headers: { 'Cache-Control': 'no-cache' } })
-    }
+    if (pathname === '/api/fincode-key') return fincodeKey(request)
     if (pathname === '/api/transfer' && request.method === 'POST') {
-      const body = (await request.json().catch(() => null)) as { recipient?: unknown; amount?: unknown; transactionPin?: unknown } | null
-      if (typeof body?.transactionPin !== 'string' || !CIPHERTEXT.test(body.transactionPin)) {
-        return Response.json({ error: { code: 'FIELD_INVALID', message: 'transactionPin is not a ciphertext.' } }, { status: 400 })
+      const body = (await request.json().catch(() => null)) as { recipient?: unknown; amount?: unknown } | null
+      // The PIN must be a ciphertext of the current key, sent with that key's fingerprint.
+      let read: ReadEncryptedFieldsResult
+      try {
+        read = await readEncryptedFields(body ?? {}, { fields: { transactionPin: 'transactionPin' }, publicKey })
+      } catch (error) {
+        // ERR_PAYLOAD_INVALID names the field and never echoes its value: safe to answer.
+        if (isFincodeSecureError(error) && error.code === 'ERR_PAYLOAD_INVALID') return Response.json({ error: { code: 'FIELD_INVALID', message: error.message } }, { status: 400 })
+        throw error
       }
+      // Encrypted with a key that is no longer current: 409 KEY_ROTATED, which the page reads with readKeyRotated.
+      if (!read.ok) return Response.json(read.answer, { status: 409 })
       try {
         // The page encrypted the PIN: forward it as it is (`fields: []`).
-        const answer = await fincode.post('/services/verify-fields', { recipient: body.recipient, amount: body.amount, transactionPin: body.transactionPin }, { fields: [] })
+        const answer = await fincode.post('/services/verify-fields', { recipient: body?.recipient, amount: body?.amount, ...read.body }, { fields: [] })
         return Response.json(answer)
       } catch (error) {
+        const rotated = await keyRotatedResponse(error, { fingerprint: read.fingerprint, publicKey })
+        if (rotated) return rotated
         if (isFincodeApiError(error)) return Response.json({ error: { code: error.serverCode ?? 'API_ERROR' } }, { status: 502 })
         throw error
       }

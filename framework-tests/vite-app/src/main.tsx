@@ -1,3 +1,4 @@
+import { FincodeKeyProvider } from 'fincode-secure/react'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { TransferForm } from './TransferForm'
@@ -5,6 +6,9 @@ import { TransferForm } from './TransferForm'
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <h1>Send money</h1>
-    <TransferForm keyUrl="/api/fincode-key" />
+    {/* Loads the organisation's key from the app's key route, and again after a rotation. */}
+    <FincodeKeyProvider url="/api/fincode-key">
+      <TransferForm />
+    </FincodeKeyProvider>
   </StrictMode>,
 )

@@ -1,4 +1,4 @@
-// Example (docs/key-rotation-page.md): a plain DOM page whose PIN form survives a key rotation.
+// Example (docs/key-rotation.md): a plain DOM page whose PIN form survives a key rotation.
 import { createFincodeKeySource, encryptPayload, isFincodeSecureError, submitWithKeyRecovery } from '../../../src/index.js'
 
 /**

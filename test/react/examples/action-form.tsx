@@ -1,4 +1,4 @@
-// Example: a React 19 form action (README.md, React section).
+// Example: a React 19 form action (docs/react.md).
 import { useFormStatus } from 'react-dom'
 import { useEncryptedField } from '../../../src/react/index.js'
 import { errorText } from './error-text.js'

@@ -1,4 +1,4 @@
-// Example: three encrypted fields, one submit handler, and a check across them (README.md, React section).
+// Example: three encrypted fields, one submit handler, and a check across them (docs/react.md).
 import { useEncryptedField, useEncryptedFields, type EncryptedValues } from '../../../src/react/index.js'
 import { errorText } from './error-text.js'
 import { fourToSixDigits } from './transaction-pin-form.js'

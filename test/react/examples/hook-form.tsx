@@ -1,5 +1,5 @@
 // Example: react-hook-form. It keeps every registered value in plain objects,
-// so it is given the ciphertext, never the PIN (README.md, React section).
+// so it is given the ciphertext, never the PIN (docs/react.md).
 import { useForm } from 'react-hook-form'
 import { useEncryptedField } from '../../../src/react/index.js'
 import { errorText } from './error-text.js'

@@ -1,4 +1,4 @@
-// Example: one encrypted field in a form that posts natively (README.md, React section).
+// Example: one encrypted field in a form that posts natively (docs/react.md).
 import { useEncryptedField } from '../../../src/react/index.js'
 import { errorText } from './error-text.js'
 

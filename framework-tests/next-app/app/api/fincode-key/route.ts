@@ -1,8 +1,12 @@
-// The organisation's public key, for the page to encrypt with.
+// The organisation's public key, for the page to encrypt with: GET and HEAD,
+// with the key's fingerprint as ETag (docs/key-rotation.md).
+import { createPublicKeyHandler } from 'fincode-secure/server'
+import { publicKey } from '../../fincode'
+
+// Read on every request, never prerendered: `next build` has no key, and a rotated one must be served at once.
 export const dynamic = 'force-dynamic'
 
-export function GET(): Response {
-  const publicKey = process.env.FINCODE_PUBLIC_KEY
-  if (!publicKey) return Response.json({ error: { code: 'KEY_MISSING', message: 'FINCODE_PUBLIC_KEY is not set on the server.' } }, { status: 503 })
-  return Response.json({ publicKey }, { headers: { 'Cache-Control': 'no-cache' } })
-}
+const fincodeKey = createPublicKeyHandler(publicKey)
+
+export const GET = fincodeKey
+export const HEAD = fincodeKey
