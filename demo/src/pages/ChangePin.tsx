@@ -1,5 +1,14 @@
-import { isFincodeSecureError, submitWithKeyRecovery, type FincodePublicKey, type KeyRetry } from 'fincode-secure'
-import { EncryptedInput, useEncryptedField, useEncryptedFields, useFincodeKey, type EncryptedField, type FincodeFormError } from 'fincode-secure/react'
+import { isFincodeSecureError } from 'fincode-secure'
+import {
+  EncryptedInput,
+  useEncryptedField,
+  useEncryptedFields,
+  useFincodeKey,
+  type EncryptedField,
+  type EncryptedValues,
+  type FincodeFormError,
+  type KeyRetry,
+} from 'fincode-secure/react'
 import { useRef, useState, type FormEvent } from 'react'
 import { api, DemoApiError, type PinResult } from '../api.js'
 import { RotateKeyButton } from '../components/RotateKey.js'
@@ -10,18 +19,17 @@ const PIN_RULE = /^[0-9]{4,12}$/
 const pinRule = (value: string) => (PIN_RULE.test(value) ? null : 'Enter 4 to 12 digits.')
 
 /** Ciphertexts (never PINs) by field name, with fincodeKeyFingerprint. */
-type Sent = Record<string, string>
-
-/** How long a retry waits for the fields to take the provider's new key (they do on the next render). */
-const NEW_KEY_WAIT_MS = 5_000
+type Sent = EncryptedValues
 
 export function ChangePinPage() {
-  // The provider's key: a rotation anywhere (the button below, another tab, the sandbox's API) reaches the form.
   const key = useFincodeKey()
-  const publicKey = key.publicKey
-  const current = useEncryptedField({ publicKey, name: PIN_FIELDS.current, required: 'Enter your current PIN.', validate: pinRule })
-  const next = useEncryptedField({ publicKey, name: PIN_FIELDS.next, required: 'Choose a new PIN.', validate: pinRule })
-  const confirm = useEncryptedField({ publicKey, name: PIN_FIELDS.confirm, required: 'Enter the new PIN again.', validate: pinRule })
+  const [retried, setRetried] = useState<KeyRetry | null>(null)
+  // No publicKey: the fields take <FincodeKeyProvider>'s key, so a rotation anywhere (the button below, another tab,
+  // the sandbox's API) reaches them, and a submission refused for a rotated key recovers by itself.
+  const pin = { validate: pinRule, onKeyRetry: setRetried }
+  const current = useEncryptedField({ name: PIN_FIELDS.current, required: 'Enter your current PIN.', ...pin })
+  const next = useEncryptedField({ name: PIN_FIELDS.next, required: 'Choose a new PIN.', ...pin })
+  const confirm = useEncryptedField({ name: PIN_FIELDS.confirm, required: 'Enter the new PIN again.', ...pin })
   // The group check sees the plaintexts only for the duration of the call.
   const form = useEncryptedFields([current, next, confirm], {
     validate: (values) =>
@@ -31,34 +39,30 @@ export function ChangePinPage() {
           ? 'The new PIN must differ from the current one.'
           : null,
   })
-  const latest = useRef({ form, fingerprint: current.fingerprint })
-  latest.current = { form, fingerprint: current.fingerprint }
 
   /** Every send of the last submission: one, or two when the key was rotated while the form was open. */
   const [attempts, setAttempts] = useState<PinResult[]>([])
   const [failure, setFailure] = useState<string | null>(null)
-  const [phase, setPhase] = useState<'idle' | 'sending' | 'retrying'>('idle')
-  const [retried, setRetried] = useState<KeyRetry | null>(null)
+  const [sending, setSending] = useState(false)
   // Ciphertexts of the last submission that reached the sandbox, for the replay button.
   const [previous, setPrevious] = useState<Sent | null>(null)
   const [replayed, setReplayed] = useState(false)
   const [rotatedNote, setRotatedNote] = useState<string | null>(null)
   const outcome = useRef<HTMLHeadingElement>(null)
-  const busy = phase !== 'idle'
+  const retrying = form.status === 'retrying'
 
   const settle = (error?: unknown) => {
     if (error !== undefined) {
       setFailure(isFincodeSecureError(error) || error instanceof DemoApiError ? `${error.code}: ${error.message}` : String(error))
     }
-    setPhase('idle')
+    setSending(false)
     requestAnimationFrame(() => outcome.current?.focus())
   }
 
   /** One request to the demo's server; the attempt it reports goes to the wire view. The Response goes back as it came. */
-  const lastSent = useRef<Sent | null>(null)
   const sendOnce = async (values: Sent) => {
-    lastSent.current = values
     const response = await api.changePin(values)
+    if (response.ok) setPrevious(values)
     const answer = (await response.clone().json().catch(() => null)) as { attempt?: PinResult; error?: { code: string; message: string } } | null
     const attempt = response.status === 409 ? answer?.attempt : response.ok ? (answer as PinResult | null) : null
     if (attempt) setAttempts((list) => [...list, attempt])
@@ -66,43 +70,20 @@ export function ChangePinPage() {
     return response
   }
 
-  /** The fields encrypt with the provider's key; after a refresh they take the new one on their next render. */
-  const encryptWith = async (wanted: FincodePublicKey) => {
-    const deadline = Date.now() + NEW_KEY_WAIT_MS
-    while (latest.current.fingerprint !== wanted.fingerprint && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 16))
-    const { fincodeKeyFingerprint: _used, ...fields } = await latest.current.form.encrypt()
-    return fields
-  }
-
-  // A rotated-key answer (409) is recovered from by itself: the new key, the inputs encrypted again, one more send.
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
+  // The form encrypts, calls sendOnce and, if the answer is the rotated-key answer (409 KEY_ROTATED), loads the new
+  // key, encrypts what the inputs hold again and calls it once more. The inputs are emptied once it resolved.
+  const submit = form.handleSubmit(sendOnce)
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     setAttempts([])
     setFailure(null)
     setRetried(null)
     setReplayed(false)
-    setPhase('sending')
-    try {
-      const response = await submitWithKeyRecovery({
-        keySource: key.source,
-        encrypt: encryptWith,
-        send: sendOnce,
-        onRetry: (retry) => {
-          setRetried(retry)
-          setPhase('retrying')
-        },
-      })
-      if (response.ok) setPrevious(lastSent.current)
-      form.reset()
-      settle()
-    } catch (error) {
-      // A value refused in the page is shown at its field; a second rotation or a stale key, above the form. What was typed stays.
-      settle(isFincodeSecureError(error) && error.code === 'ERR_VALUE_INVALID' ? undefined : error)
-    }
+    setSending(true)
+    submit(event).then(() => settle(), settle)
   }
 
   const replay = async (sent: Sent) => {
-    setPhase('sending')
+    setSending(true)
     setFailure(null)
     setRetried(null)
     try {
@@ -133,13 +114,13 @@ export function ChangePinPage() {
             <div className="actions">
               {/* Not disabled while a field encrypts on blur: that blur comes from the click on this
                   very button, and a button disabled in between would swallow the click. */}
-              <button type="submit" className="button primary" disabled={busy || key.status === 'idle' || key.status === 'loading'}>
-                {phase === 'retrying' ? 'Key rotated: sending again…' : busy ? 'Sending…' : 'Change PIN'}
+              <button type="submit" className="button primary" disabled={sending || key.status === 'idle' || key.status === 'loading'}>
+                {retrying ? 'Key rotated: sending again…' : sending ? 'Sending…' : 'Change PIN'}
               </button>
             </div>
             <p role="status" className="status" data-testid="pin-retry">
               {retried &&
-                `The key was rotated while the form was open: key ${retried.previousFingerprint.slice(0, 12)}… was refused, so the form encrypted what you typed again with key ${retried.fingerprint.slice(0, 12)}… and sent it once more${phase === 'retrying' ? '…' : '.'}`}
+                `The key was rotated while the form was open: key ${retried.previousFingerprint.slice(0, 12)}… was refused, so the form encrypted what you typed again with key ${retried.fingerprint.slice(0, 12)}… and sent it once more${retrying ? '…' : '.'}`}
             </p>
           </form>
         </section>
@@ -173,7 +154,7 @@ export function ChangePinPage() {
           <button
             type="button"
             className="button secondary"
-            disabled={!previous || busy}
+            disabled={!previous || sending}
             onClick={() => previous && replay(previous)}
           >
             Replay the previous ciphertext
