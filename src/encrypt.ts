@@ -37,10 +37,12 @@ export async function encryptText(text: string, publicKey: PublicKeyInput, optio
   if (/\p{Cs}/u.test(text)) {
     throw new FincodeSecureError('ERR_PAYLOAD_INVALID', 'payload has an unpaired UTF-16 surrogate, which would reach the server as U+FFFD.')
   }
-  const scheme = options?.scheme
   const key = await importPublicKey(publicKey)
   const data = new TextEncoder().encode(text)
+  let scheme: EncryptionScheme | undefined
   try {
+    // Read inside the try: a hostile options object (a throwing getter, a Proxy) is then a typed failure too.
+    scheme = options?.scheme
     if (data.length > key.maxPayloadBytes) {
       throw new FincodeSecureError(
         'ERR_PAYLOAD_TOO_LARGE',

@@ -145,6 +145,12 @@ describe('hostile options objects', () => {
     expect([error.code, error.message]).toEqual(['ERR_PAYLOAD_INVALID', 'options could not be read (a getter or Proxy threw); see cause.'])
   })
 
+  it('encryptPayload rejects with a typed error whose cause is the trap, and nothing is encrypted', async () => {
+    const error = await rejection(() => encryptPayload('482913', publicKey, throwing))
+    expect([error.code, error.message]).toEqual(['ERR_ENCRYPTION_FAILED', 'RSA-OAEP-256 encryption failed; see cause.'])
+    expect((error.cause as Error).message).toBe('trap')
+  })
+
   it('createFincodeClient throws ERR_CONFIG_INVALID, not the TypeError of the trap', () => {
     expect(() => createFincodeClient(throwing as never)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringMatching(/^createFincodeClient could not read its options/) }))
   })
