@@ -4,7 +4,7 @@ import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useSta
 import { api, DemoApiError, type ExpiryOption, type TokenSummary } from '../api.js'
 import { ConfirmDialog } from '../components/ConfirmDialog.js'
 import { CopyButton } from '../components/CopyButton.js'
-import { EncryptedInput } from '../components/EncryptedInput.js'
+import { DemoEncryptedInput } from '../components/EncryptedInput.js'
 import { CASHIER_PASSWORD_FIELD } from '../fields.js'
 
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never')
@@ -200,7 +200,7 @@ function CreateTokenForm(props: {
   onCreated: (token: { token?: string; note?: string } & TokenSummary) => Promise<void>
 }) {
   const id = useId()
-  const password = useEncryptedField({ publicKey: props.publicKey, name: CASHIER_PASSWORD_FIELD, required: "Enter the cashier's password." })
+  const password = useEncryptedField({ publicKey: props.publicKey, name: CASHIER_PASSWORD_FIELD, required: "Enter the cashier's password.", inputMode: 'text' })
   const [label, setLabel] = useState('')
   const [email, setEmail] = useState('')
   const [expiry, setExpiry] = useState('')
@@ -333,7 +333,7 @@ function CreateTokenForm(props: {
             {errors.email}
           </p>
         </div>
-        <EncryptedInput field={password} label="Cashier’s password" hint="The password the cashier signs in to the dashboard with." inputMode="text" />
+        <DemoEncryptedInput field={password} label="Cashier’s password" hint="The password the cashier signs in to the dashboard with." />
         <p className="field-error" role="alert">
           {errors.form}
         </p>

@@ -1,16 +1,14 @@
 import { isFincodeSecureError } from 'fincode-secure'
 import {
-  EncryptedInput,
   useEncryptedField,
   useEncryptedFields,
   useFincodeKey,
-  type EncryptedField,
   type EncryptedValues,
-  type FincodeFormError,
   type KeyRetry,
 } from 'fincode-secure/react'
 import { useRef, useState, type FormEvent } from 'react'
 import { api, DemoApiError, type PinResult } from '../api.js'
+import { DemoEncryptedInput } from '../components/EncryptedInput.js'
 import { RotateKeyButton } from '../components/RotateKey.js'
 import { VerdictTable, WireView } from '../components/WireView.js'
 import { PIN_FIELDS } from '../fields.js'
@@ -108,9 +106,9 @@ export function ChangePinPage() {
         <section className="card" aria-labelledby="pin-form-title">
           <h2 id="pin-form-title">New transaction PIN</h2>
           <form onSubmit={onSubmit} noValidate>
-            <PinInput field={current} label="Current PIN" hint="4 to 12 digits." />
-            <PinInput field={next} label="New PIN" hint="4 to 12 digits." />
-            <PinInput field={confirm} label="Confirm new PIN" hint="The new PIN again." error={groupError} />
+            <DemoEncryptedInput maxLength={12} field={current} label="Current PIN" hint="4 to 12 digits." />
+            <DemoEncryptedInput maxLength={12} field={next} label="New PIN" hint="4 to 12 digits." />
+            <DemoEncryptedInput maxLength={12} field={confirm} label="Confirm new PIN" hint="The new PIN again." error={groupError} />
             <div className="actions">
               {/* Not disabled while a field encrypts on blur: that blur comes from the click on this
                   very button, and a button disabled in between would swallow the click. */}
@@ -208,37 +206,3 @@ function Outcome({ result, replayed }: { result: PinResult; replayed: boolean })
   )
 }
 
-/** The library's <EncryptedInput>, with the demo's classes, its key status in the hint, and the error code shown. */
-function PinInput({ field, label, hint, error }: { field: EncryptedField; label: string; hint: string; error?: string | null }) {
-  return (
-    <EncryptedInput
-      field={field}
-      label={label}
-      hint={
-        <>
-          {hint} <span className="enc-state">{describeStatus(field)}</span>
-        </>
-      }
-      error={error}
-      formatError={codeAndMessage}
-      classNames={{ root: 'field', label: 'label', input: 'input', hint: 'hint', error: 'field-error' }}
-      inputProps={{
-        maxLength: 12,
-        'data-field': field.name,
-        // Encrypt as soon as the field is left, so the hidden input shows a ciphertext
-        // (and a key rotation visibly re-encrypts it). The value is read, not kept.
-        onBlur: (event) => {
-          if (event.currentTarget.value !== '') field.encrypt().catch(() => undefined)
-        },
-      }}
-    />
-  )
-}
-
-const codeAndMessage = (error: FincodeFormError) => (error.code === 'ERR_VALUE_INVALID' ? error.message : `${error.code}: ${error.message}`)
-
-function describeStatus(field: EncryptedField): string {
-  if (field.status === 'encrypting') return 'Encrypting…'
-  if (field.status === 'ready' && field.ciphertext) return `Encrypted with key ${field.fingerprint?.slice(0, 12) ?? ''}…`
-  return 'Encrypted in this browser when you submit.'
-}
