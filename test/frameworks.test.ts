@@ -137,15 +137,23 @@ describe('Vite 8 + React 19 + react-hook-form + zod', () => {
     expect(holding(join(app, 'dist'), CLIENT_MARKER)).toEqual([])
   }, 180_000)
 
-  it('the transfer form in Chromium sends the PIN to the sandbox only as a ciphertext, which the sandbox decrypts', async (context) => {
+  it('the transfer form in Chromium sends the PIN to the sandbox only as a ciphertext, which the sandbox decrypts, and recovers from a rotated key with nothing retyped', async (context) => {
     runs(context)
     const { dataDir, token, key } = await prepareSandbox('vite-app')
     const sandbox = await startSandbox({ port: 0, dataDir })
     // The app's own server module, on the packed library (framework-tests/node_modules/fincode-secure).
     // Imported by URL: the library's typecheck runs before framework-tests/ is installed.
     const { createApi } = (await import(new URL('../framework-tests/vite-app/server/api.ts', import.meta.url).href)) as ViteAppApi
-    const api = createApi({ FINCODE_BASE_URL: sandbox.apiUrl, FINCODE_API_TOKEN: token, FINCODE_PUBLIC_KEY: key.publicKey, FINCODE_UUID: 'vite-app' })
-    const server = await serveStatic(join(app, 'dist'), api)
+    // The app reads env on every request; here FINCODE_PUBLIC_KEY follows the sandbox's current key (see the rotation below).
+    const env = {
+      FINCODE_BASE_URL: sandbox.apiUrl,
+      FINCODE_API_TOKEN: token,
+      get FINCODE_PUBLIC_KEY() {
+        return sandbox.currentKey().publicKey
+      },
+      FINCODE_UUID: 'vite-app',
+    }
+    const server = await serveStatic(join(app, 'dist'), createApi(env))
     const browser = await launchChromium()
     try {
       const page = await browser.newPage()
@@ -186,6 +194,28 @@ describe('Vite 8 + React 19 + react-hook-form + zod', () => {
       const refusal = await clear.text()
       expect(refusal).toContain('transactionPin is not a ciphertext')
       expect(refusal).not.toContain(NEW_PIN)
+
+      // The key rotated out of band while the form is filled, the server already serving the new one: the page's
+      // ciphertext is of the old key, the server answers 409 KEY_ROTATED, and the form loads the new key,
+      // encrypts the PIN its input still holds and sends once more. Nobody types the PIN again.
+      await page.getByLabel('PIN').fill(NEW_PIN)
+      await page.getByLabel('PIN').blur() // encrypted now, with the old key
+      const transfers: Record<string, string>[] = []
+      page.on('request', (request) => {
+        if (request.url().endsWith('/api/transfer')) transfers.push(JSON.parse(request.postData() ?? '{}') as Record<string, string>)
+      })
+      const newKey = await sandbox.rotateKey()
+      expect(newKey.fingerprint).not.toBe(key.fingerprint)
+      const accepted = page.waitForResponse((response) => response.url().endsWith('/api/transfer') && response.status() === 200, { timeout: 20_000 })
+      await page.getByRole('button', { name: 'Send' }).click()
+      const second = (await (await accepted).json()) as { fields: { field: string; decrypted: boolean; keyFingerprint?: string }[] }
+      expect(second.fields).toEqual([expect.objectContaining({ field: 'transactionPin', decrypted: true, keyFingerprint: newKey.fingerprint })])
+      expect(transfers.map((sentBody) => sentBody.fincodeKeyFingerprint)).toEqual([key.fingerprint, newKey.fingerprint])
+      for (const sentBody of transfers) expect(sentBody.transactionPin).toMatch(CIPHERTEXT)
+      expect(JSON.stringify(transfers)).not.toContain(NEW_PIN)
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Sent.')
+      await expect.poll(() => page.getByLabel('PIN').inputValue()).toBe('')
+      expect(problems).toEqual([])
     } finally {
       await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
       await server.close()

@@ -1,12 +1,17 @@
 'use client'
-import { useEffect, useRef, useState, useTransition, type FormEvent } from 'react'
-import { isFincodeSecureError, submitWithKeyRecovery, type FincodePublicKey } from 'fincode-secure'
-import { EncryptedInput, FincodeKeyProvider, useEncryptedField, useEncryptedFields, useFincodeKey, type EncryptedFields } from 'fincode-secure/react'
+import { useState, useTransition, type FormEvent } from 'react'
+import { EncryptedInput, FincodeKeyProvider, useEncryptedField, useEncryptedFields, useFincodeKey, type FincodeFormError } from 'fincode-secure/react'
 import { changePin } from './actions'
 
 const fourToTwelveDigits = (value: string) => (/^\d{4,12}$/.test(value) ? null : 'Use 4 to 12 digits.')
 
-type Shown = { status: 'idle' } | { status: 'retrying' } | { status: 'changed'; changedAt: string } | { status: 'refused'; message: string }
+type Shown = { status: 'idle' } | { status: 'changed'; changedAt: string } | { status: 'refused'; message: string }
+
+/** Thrown from the submit function after a refusal it already shows: the inputs are emptied only once it resolved. */
+const KEEP_TYPED = new Error('refused: the PINs stay typed')
+
+/** The error when the server refused the key (KEY_STALE, or rotated again during the retry): about the submission, not one PIN. */
+const keyRefusal = (error: FincodeFormError | null) => (error?.code === 'ERR_KEY_STALE' || error?.code === 'ERR_KEY_ROTATED' ? error : null)
 
 // fincode-secure/react has no 'use client' of its own: the provider goes in a client component.
 export function ChangePinForm({ keyUrl }: { keyUrl: string }) {
@@ -21,38 +26,38 @@ function PinFields() {
   const key = useFincodeKey()
   const [shown, setShown] = useState<Shown>({ status: 'idle' })
   const [pending, startTransition] = useTransition()
-  const current = useEncryptedField({ publicKey: key.publicKey, name: 'currentPin', required: 'Enter your current PIN.' })
-  const next = useEncryptedField({ publicKey: key.publicKey, name: 'newPin', required: 'Enter a new PIN.', validate: fourToTwelveDigits })
-  const confirmation = useEncryptedField({ publicKey: key.publicKey, name: 'newPinConfirmation', required: 'Enter the new PIN again.' })
+  // No publicKey: the fields encrypt with the provider's key, and a rotated-key answer refreshes it.
+  const current = useEncryptedField({ name: 'currentPin', required: 'Enter your current PIN.' })
+  const next = useEncryptedField({ name: 'newPin', required: 'Enter a new PIN.', validate: fourToTwelveDigits })
+  const confirmation = useEncryptedField({ name: 'newPinConfirmation', required: 'Enter the new PIN again.' })
   const form = useEncryptedFields([current, next, confirmation], {
     // Plaintexts are compared here, right before encryption; ciphertexts cannot be (OAEP is randomised).
     validate: (pins) => (pins.newPin === pins.newPinConfirmation ? null : 'The new PINs do not match.'),
   })
   // The group's own check (the new PINs differ) is shown under the confirmation; each field shows its own errors.
   const groupMessage = [current, next, confirmation].some((field) => field.error) ? null : form.validationMessage
-  const encryptWith = useEncryptWith(form, [current.fingerprint, next.fingerprint, confirmation.fingerprint])
+  const refusedKey = keyRefusal(form.error)
 
+  // Checks the three PINs (each field's checks, then the group's), encrypts them with the provider's key and
+  // calls the Server Action with the ciphertexts and fincodeKeyFingerprint. The action's rotated-key answer is
+  // returned to handleSubmit, which loads the new key, encrypts what the inputs still hold and calls this once
+  // more: the user types nothing again. KEY_STALE, or a second rotation, ends the submission with the PINs typed.
+  const submit = form.handleSubmit(async (values) => {
+    const result = await changePin(formData(values))
+    if ('error' in result) return result
+    setShown(result)
+    if (result.status === 'refused') throw KEEP_TYPED
+  })
+
+  // onSubmit and a transition rather than <form action>: React resets a form's inputs once its action settles.
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
+    setShown({ status: 'idle' })
     startTransition(async () => {
       try {
-        // Encrypts with the provider's key and calls the Server Action with the ciphertexts and
-        // fincodeKeyFingerprint. If it answers KEY_ROTATED, loads the new key, encrypts what the
-        // inputs still hold and calls it once more: the user types nothing again.
-        const result = await submitWithKeyRecovery({
-          keySource: key.source,
-          encrypt: encryptWith,
-          send: (values) => changePin(formData(values)),
-          onRetry: () => setShown({ status: 'retrying' }),
-        })
-        // (A rotated-key answer never comes back here: it is retried, or thrown as ERR_KEY_ROTATED / ERR_KEY_STALE.)
-        if ('status' in result) setShown(result)
-        if ('status' in result && result.status === 'changed') form.reset()
+        await submit(event)
       } catch (error) {
-        // A PIN the checks refused is shown by the fields; KEY_STALE, a key that could not load,
-        // a second rotation: the PINs stay typed for another try.
-        const shownByFields = isFincodeSecureError(error) && error.code === 'ERR_VALUE_INVALID'
-        setShown(shownByFields ? { status: 'idle' } : { status: 'refused', message: isFincodeSecureError(error) ? error.message : 'The PIN could not be changed. Try again.' })
+        // The action could not be reached (or failed): the PINs stay typed for another try.
+        if (error !== KEEP_TYPED) setShown({ status: 'refused', message: 'The PIN could not be changed. Try again.' })
       }
     })
   }
@@ -60,12 +65,14 @@ function PinFields() {
   return (
     <form onSubmit={onSubmit} noValidate>
       {/* The ciphertexts go to the action in the FormData built above: no hidden inputs needed. */}
-      <EncryptedInput field={current} label="Current PIN" hiddenInput={false} />
+      {/* A refused key is shown once, for the form, not under the current PIN. */}
+      <EncryptedInput field={current} label="Current PIN" hiddenInput={false} formatError={(error) => (keyRefusal(error) ? null : error.message)} />
       <EncryptedInput field={next} label="New PIN" hint="4 to 12 digits." hiddenInput={false} />
       <EncryptedInput field={confirmation} label="New PIN again" error={groupMessage} hiddenInput={false} />
       {key.error && <p role="alert">The encryption key could not be loaded. Reload the page.</p>}
+      {refusedKey && <p role="alert">{refusedKey.message}</p>}
       {shown.status === 'refused' && <p role="alert">{shown.message}</p>}
-      {shown.status === 'retrying' && <p role="status">The encryption key was rotated; sending again…</p>}
+      {form.status === 'retrying' && <p role="status">The encryption key was rotated; sending again…</p>}
       {shown.status === 'changed' && <p role="status">PIN changed at {shown.changedAt}.</p>}
       <button type="submit" disabled={!key.publicKey || pending}>
         {pending ? 'Changing…' : 'Change PIN'}
@@ -78,23 +85,4 @@ function formData(values: Record<string, string>): FormData {
   const data = new FormData()
   for (const [name, value] of Object.entries(values)) data.set(name, value)
   return data
-}
-
-/**
- * `encrypt(key)` for submitWithKeyRecovery. The fields encrypt with the key of
- * their last render; after a rotation the provider's new key reaches them a
- * render later, so this waits for that render before encrypting what the inputs hold.
- */
-function useEncryptWith(form: EncryptedFields, fingerprints: (string | null)[]): (key: FincodePublicKey) => Promise<Record<string, string>> {
-  const latest = useRef({ form, fingerprints })
-  useEffect(() => {
-    latest.current = { form, fingerprints }
-  })
-  return async (key) => {
-    for (const deadline = Date.now() + 10_000; !latest.current.fingerprints.every((f) => f === key.fingerprint); ) {
-      if (Date.now() > deadline) throw new Error('The form did not take up the new encryption key.')
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    return latest.current.form.encrypt()
-  }
 }

@@ -12,6 +12,7 @@ import {
   type ReadEncryptedFieldsResult,
 } from 'fincode-secure/server'
 
+/** Read on every request, never copied: a value that changes (a reloaded secret, a rotated key) applies to the next request. */
 export interface ApiEnv {
   FINCODE_BASE_URL: string
   FINCODE_API_TOKEN: string

@@ -1,5 +1,4 @@
 import { zodResolver } from '@hookform/resolvers/zod'
-import { readKeyRotated } from 'fincode-secure'
 import { EncryptedInput, useEncryptedField, useFincodeKey } from 'fincode-secure/react'
 import { useState } from 'react'
 import { useForm } from 'react-hook-form'
@@ -26,7 +25,8 @@ export function TransferForm() {
     resolver: zodResolver(transfer),
     defaultValues: { recipient: '', amount: '', transactionPin: '', fincodeKeyFingerprint: '' },
   })
-  const pin = useEncryptedField({ publicKey: key.publicKey, name: 'transactionPin', required: 'Enter your PIN.', validate: fourToTwelveDigits })
+  // No publicKey: the PIN is encrypted with <FincodeKeyProvider>'s key, which a rotated-key answer refreshes.
+  const pin = useEncryptedField({ name: 'transactionPin', required: 'Enter your PIN.', validate: fourToTwelveDigits })
 
   // The PIN's own checks run as the form is submitted, next to react-hook-form's: every error shows after one
   // submit. Once react-hook-form's fields pass, the PIN is encrypted, its ciphertext and the key's fingerprint
@@ -40,15 +40,11 @@ export function TransferForm() {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(getValues()),
       })
-      // A 409 KEY_ROTATED: the key changed while the form was open; the provider loads the new one.
-      // KEY_STALE: the server's own key is out of date, which only its operator can fix.
-      const refused = await readKeyRotated(response)
-      if (refused?.code === 'ERR_KEY_ROTATED') {
-        await key.refresh().catch(() => {}) // a failure shows in key.error
-        setResult('The encryption key changed while the form was open. Enter your PIN again and send.')
-      } else {
-        setResult(refused ? refused.message : response.ok ? 'Sent.' : `Refused (${response.status}).`)
-      }
+      setResult(response.ok ? 'Sent.' : response.status === 409 ? null : `Refused (${response.status}).`)
+      // Returned, so that pin.handleSubmit reads a 409 KEY_ROTATED (the key changed while the form was open):
+      // it loads the new key, encrypts the PIN the input still holds and calls this once more. KEY_STALE (the
+      // server's own key is out of date, which only its operator can fix) shows under the PIN, still typed.
+      return response
     })(),
   )
 
@@ -66,8 +62,9 @@ export function TransferForm() {
       <input type="hidden" {...register('transactionPin')} />
       <input type="hidden" {...register('fincodeKeyFingerprint')} />
       {key.error && <p role="alert">The encryption key could not be loaded. Reload the page.</p>}
+      {pin.status === 'retrying' && <p role="status">The encryption key was rotated; sending again…</p>}
       {result && <p role="status">{result}</p>}
-      <button type="submit" disabled={key.publicKey === null || pin.status === 'encrypting'}>
+      <button type="submit" disabled={key.publicKey === null || pin.status === 'encrypting' || pin.status === 'retrying'}>
         Send
       </button>
     </form>
