@@ -6,6 +6,7 @@ import type { EncryptionScheme } from '../scheme.js'
 import { FincodeApiError, serverErrorCode, serverErrorMessage, type FincodeApiErrorCode } from './api-error.js'
 import { withDeadline, type Deadline } from './deadline.js'
 import { redactError, redactJson, redactText, REDACTED } from './redact.js'
+import { isCiphertextFor } from './ciphertext.js'
 import {
   checkToken,
   fieldsOption,
@@ -375,7 +376,7 @@ function createClient(options: FincodeClientOptions): FincodeClient {
 function refuseCiphertexts(fields: readonly SensitiveField[], key: FincodePublicKey): void {
   const length = Math.ceil(key.modulusLength / 8 / 3) * 4
   for (const { plaintext, path } of fields) {
-    if (plaintext.length === length && /^[A-Za-z0-9+/]+={0,2}$/.test(plaintext)) {
+    if (isCiphertextFor(plaintext, key.modulusLength)) {
       refuse(
         'ERR_PAYLOAD_INVALID',
         `${path} already looks like a ciphertext (${length} characters of Base64, one block of this ${key.modulusLength}-bit key). To forward fields a page encrypted, send them as they are with { fields: [] } (readEncryptedFields from fincode-secure/server reads them from a form); the client never encrypts twice.`,

@@ -1,7 +1,6 @@
 // The forwarding helper (docs/key-rotation.md): for a Server Action or a route
 // handler that receives ciphertexts made in the page and forwards them to FinCode
 // with `client.post(path, body, { fields: [] })`.
-import { fromBase64 } from '../_base64.js'
 import { FincodeSecureError } from '../errors.js'
 import type { KeyRotatedAnswer } from '../key-rotated.js'
 import { describe } from '../key.js'
@@ -9,6 +8,7 @@ import type { PublicKeySource } from './client.js'
 import { answer } from './key-rotated-answer.js'
 import { checkKeySource, currentPublicKey } from './key-source.js'
 import { refuse } from './options.js'
+import { isCiphertextFor } from './ciphertext.js'
 
 /** The name under which the page sends the fingerprint of the key it encrypted with. */
 const FINGERPRINT_FIELD = 'fincodeKeyFingerprint'
@@ -30,8 +30,6 @@ export type ReadEncryptedFieldsResult =
   | { ok: true; body: Record<string, unknown>; fingerprint: string }
   | { ok: false; answer: KeyRotatedAnswer }
 
-/** Padded standard Base64 (RFC 4648 §4), the only form FinCode decodes; base64url, spaces and line breaks are refused. */
-const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype'])
 
 /**
@@ -60,7 +58,7 @@ export async function readEncryptedFields(input: FormData | Record<string, unkno
   const body: Record<string, unknown> = {}
   fields.forEach(([name, path], i) => {
     const value = values[i]!
-    if (!isCiphertext(value, bytes)) {
+    if (!isCiphertextFor(value, key.modulusLength)) {
       invalid(
         `${name} is not a ciphertext of the current key (standard Base64 of ${bytes} bytes), so it is not forwarded: it may be a plaintext. Encrypt it in the page (useEncryptedField, or encryptPayload with the key the key endpoint serves).`,
       )
@@ -119,11 +117,6 @@ function reader(input: unknown): (name: string, what: string) => string {
     if (typeof value !== 'string') invalid(`${name} must be a string, ${what}; got ${describe(value)}.`)
     return value
   }
-}
-
-function isCiphertext(value: string, bytes: number): boolean {
-  // The length first: it bounds the work on anything a client sends.
-  return value.length === Math.ceil(bytes / 3) * 4 && STANDARD_BASE64.test(value) && fromBase64(value).length === bytes
 }
 
 function place(body: Record<string, unknown>, segments: string[], value: string): void {
