@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { browserAvailable } from '../helpers/browsers.js'
-import { rotateOverHttp, rotateWithCli, sandboxPinProbe } from '../helpers/demo-rotation.js'
+import { defineRotationScenarios, sandboxPinProbe } from '../helpers/demo-rotation.js'
 import { startDemo, type RunningDemo } from '../helpers/demo-server.js'
 import { holdsSecret } from '../helpers/secret-search.js'
 import { launchWebKit, webkitMissing, type WebKitSession } from '../helpers/webkit-webdriver.js'
@@ -135,23 +135,6 @@ describe.skipIf(!run)('the demo in WebKitGTK', { timeout: 60_000 }, () => {
       expect(await wk.execute(`return window.__problems`)).toEqual([])
     }
 
-    test('rotated through the sandbox’s HTTP API, submitted at once', async () => {
-      const oldKey = await fillForm('602817')
-      await submitAndCheck('602817', oldKey, await rotateOverHttp(demo.sandboxApi))
-    })
-
-    test('rotated with `fincode-secure sandbox rotate`, submitted 5 s later', async () => {
-      const oldKey = await fillForm('948136')
-      const { fingerprint } = await rotateWithCli(demo.dataDir)
-      await new Promise((resolve) => setTimeout(resolve, 5_000))
-      await submitAndCheck('948136', oldKey, fingerprint)
-    })
-
-    test('two rotations in a row: the retry uses the newest key', async () => {
-      const oldKey = await fillForm('375029')
-      await rotateOverHttp(demo.sandboxApi)
-      const { fingerprint: newest } = await rotateWithCli(demo.dataDir)
-      await submitAndCheck('375029', oldKey, newest)
-    })
+    defineRotationScenarios(test, { demo: () => demo, fillForm, submitAndCheck })
   })
 })

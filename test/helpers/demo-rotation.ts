@@ -81,3 +81,35 @@ export async function sandboxPinProbe(sandboxApi: string): Promise<(pin: string)
     throw new Error('the sandbox accepted a change of the PIN to itself')
   }
 }
+
+/** How one browser's test drives the demo's PIN form (Firefox over BiDi, WebKitGTK over WebDriver). */
+export interface PinFormDriver {
+  /** The running demo (set in the file's beforeAll, so read when a test runs). */
+  demo: () => { sandboxApi: string; dataDir: string }
+  /** Fills the form to change the current PIN to `next`; resolves to the fingerprint of the key it holds. */
+  fillForm: (next: string) => Promise<string>
+  /** Submits and checks: two sends (old key, then `newKey`), nothing retyped, the sandbox's PIN is `next`. */
+  submitAndCheck: (next: string, oldKey: string, newKey: string) => Promise<void>
+}
+
+/** The three out-of-band rotations of issue 15, the same in every browser that runs them. */
+export function defineRotationScenarios(test: (name: string, fn: () => Promise<void>) => void, driver: PinFormDriver): void {
+  test('rotated through the sandbox’s HTTP API, submitted at once', async () => {
+    const oldKey = await driver.fillForm('602817')
+    await driver.submitAndCheck('602817', oldKey, await rotateOverHttp(driver.demo().sandboxApi))
+  })
+
+  test('rotated with `fincode-secure sandbox rotate`, submitted 5 s later', async () => {
+    const oldKey = await driver.fillForm('948136')
+    const { fingerprint } = await rotateWithCli(driver.demo().dataDir)
+    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    await driver.submitAndCheck('948136', oldKey, fingerprint)
+  })
+
+  test('two rotations in a row: the retry uses the newest key', async () => {
+    const oldKey = await driver.fillForm('375029')
+    await rotateOverHttp(driver.demo().sandboxApi)
+    const { fingerprint: newest } = await rotateWithCli(driver.demo().dataDir)
+    await driver.submitAndCheck('375029', oldKey, newest)
+  })
+}
