@@ -66,6 +66,6 @@ export async function readKeyRotated(value: unknown): Promise<FincodeSecureError
 // By shape, not instanceof: a Response from another realm (a test environment,
 // a fetch polyfill, undici in Next.js) is still a Response.
 function isResponse(value: unknown): value is Response {
-  const r = value as Partial<Response> | null
-  return typeof r === 'object' && r !== null && typeof r.status === 'number' && typeof r.clone === 'function' && typeof r.headers === 'object'
+  const response = value as Partial<Response> | null
+  return typeof response === 'object' && response !== null && typeof response.status === 'number' && typeof response.clone === 'function' && typeof response.headers === 'object'
 }

@@ -30,12 +30,12 @@ export function redactJson(value: unknown, tokens: readonly string[], depth = 1)
 
 /** Scrubs an error the client is about to throw: its message and stack. */
 export function redactError<E>(error: E, tokens: readonly string[]): E {
-  const e = error as { message?: unknown; stack?: unknown } | null
-  if (tokens.length === 0 || typeof e !== 'object' || e === null) return error
+  const target = error as { message?: unknown; stack?: unknown } | null
+  if (tokens.length === 0 || typeof target !== 'object' || target === null) return error
   for (const field of ['message', 'stack'] as const) {
-    const text = e[field]
+    const text = target[field]
     if (typeof text === 'string' && tokens.some((token) => text.includes(token))) {
-      Object.defineProperty(e, field, { value: redactText(text, tokens), writable: true, configurable: true, enumerable: false })
+      Object.defineProperty(target, field, { value: redactText(text, tokens), writable: true, configurable: true, enumerable: false })
     }
   }
   return error
