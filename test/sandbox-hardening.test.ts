@@ -13,6 +13,7 @@ import { CASHIER_REFUSAL_DELAY_MS } from '../src/sandbox/routes.js'
 import { MAX_ENCRYPTED_FIELDS } from '../src/sandbox/decrypt-fields.js'
 import { expiresAt } from '../src/sandbox/store.js'
 import { call, startTestSandbox, tempDir, type TestSandbox } from './helpers/sandbox.js'
+import { runCli } from './helpers/cli.js'
 
 const encrypt = (text: string, publicKey: string) =>
   publicEncrypt({ key: createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(text)).toString('base64')
@@ -308,17 +309,7 @@ test.each([1024, 1536, 8192, 2047])('keyBits %s is refused before anything is wr
 })
 
 describe('a sandbox in another process is changed through it, not behind its back', () => {
-  const CLI = join(process.cwd(), 'dist/cli/main.js')
-  // Asynchronous: the sandbox it talks to runs in this process and must keep answering.
-  const cli = (args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      child.on('close', (status) => resolve({ status, stdout, stderr }))
-    })
+  const cli = (args: string[]) => runCli(args)
 
   test('`sandbox rotate` asks the running sandbox (found through its lock, or --url); with none running it edits the files under the lock', async () => {
     const dataDir = tempDir()

@@ -2,13 +2,12 @@
 // old token keeps working, so a service switches over without an interruption;
 // the list says which token replaced which, when each was last used, and which
 // tokens expire soon or have gone unused for 30 days.
-import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { encryptPayload } from '../src/index.js'
 import { SandboxHttpError, startSandbox, type SandboxToken } from '../src/sandbox/index.js'
 import { call, startTestSandbox, type TestSandbox } from './helpers/sandbox.js'
+import { runCli } from './helpers/cli.js'
 
 const DAY = 24 * 3600_000
 const CASHIER = { email: 'cashier@example.com', password: 'sandbox-password' }
@@ -201,17 +200,7 @@ test('a restart keeps successors, links, last use and flags', async () => {
 })
 
 describe('the CLI, talking to the running sandbox', () => {
-  const CLI = join(process.cwd(), 'dist/cli/main.js')
-  // Asynchronous: the sandbox runs in this process and must keep answering.
-  const cli = (args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      child.on('close', (status) => resolve({ status, stdout, stderr }))
-    })
+  const cli = (args: string[]) => runCli(args)
 
   test('`sandbox rotate-token ID` prints the successor alone on stdout; `sandbox tokens` shows the link and the flags', async () => {
     const old = await sandbox.createToken('cli-service', '1m')
