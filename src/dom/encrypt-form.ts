@@ -23,7 +23,7 @@ export interface EncryptFormOptions {
   /**
    * Key text (Base64 SPKI or PEM), a `FincodePublicKey`, or a function returning either (or a promise of
    * either), called once when the form is bound. `null`/`undefined` while it loads: use `setPublicKey` later.
-   * Such a key is fixed: a submission refused for a rotated key cannot fetch the new one. Prefer `keySource`.
+   * Such a key is fixed: `submit(fn)` does not retry after a rotated-key answer (what `fn` returns is yours). Prefer `keySource`.
    */
   publicKey?: KeyValue | (() => KeyValue | Promise<KeyValue>)
   /**
@@ -52,9 +52,10 @@ export interface EncryptedForm {
   /**
    * For fetch-based forms: checks and encrypts every field, calls `fn` with the ciphertexts and
    * `fincodeKeyFingerprint`, and empties the inputs once `fn` resolved. A refusal is shown on the fields.
-   * If `fn` returns the rotated-key answer (a 409 `Response` with `KEY_ROTATED`, or that object) or throws
-   * `ERR_KEY_ROTATED`, the key is refreshed (from `keySource`), the inputs encrypted again and `fn` called
-   * once more; a second refusal, or a stale server key (`ERR_KEY_STALE`), is the first field's error.
+   * With `keySource`, if `fn` returns the rotated-key answer (a 409 `Response` with `KEY_ROTATED`, or that object)
+   * or throws `ERR_KEY_ROTATED`, the key is refreshed, the inputs encrypted again and `fn` called once more; a
+   * second refusal, or a stale server key (`ERR_KEY_STALE`), is the first field's error. With a fixed
+   * `publicKey` there is no retry: what `fn` returns or throws is yours, as it came.
    */
   submit<R>(fn: (values: EncryptedValues) => R | Promise<R>): Promise<SubmitOutcome<Awaited<R>>>
   /** Uses another key from now on (a rotation, a key that finished loading); ciphertexts made with the old one are dropped. */

@@ -19,7 +19,7 @@ export interface FieldOptions {
   /** Key text (Base64 SPKI or PEM) or a `FincodePublicKey`; `null`/`undefined` while it loads. */
   publicKey: PublicKeyInput | null | undefined
   /** Where `publicKey` comes from, if from a key source: a submission refused for a rotated key refreshes it and retries once. */
-  keySource?: Pick<FincodeKeySource, 'refresh'> | null
+  keySource?: FincodeKeySource | null
   /** Why the key source has no key (its endpoint is down, serves garbage): the field's error instead of "not loaded yet". */
   keyError?: FincodeFormError | null
   /** Called when a submission refused for a rotated key is sent again with the new key. */

@@ -3,14 +3,14 @@
 // action). The rule in every path: what is submitted is the encryption, with
 // the current key, of what the visible inputs hold when the submission
 // proceeds; the inputs are emptied only once it went out or the app's function
-// resolved, and a refused submission keeps what was typed. When the app's
-// function reports a rotated key, the submission recovers once, by itself
-// (src/page/recover.ts).
+// resolved, and a refused submission keeps what was typed. With a key source,
+// when the app's function reports a rotated key, the submission recovers once,
+// by itself (src/page/recover.ts, reached through the key source).
 import { encryptText } from '../encrypt.js'
 import { FincodeSecureError } from '../errors.js'
 import type { FincodePublicKey } from '../key.js'
-import { fixedKeySource } from '../page/key-source.js'
-import { KEY_FINGERPRINT_FIELD, submitWithKeyRecovery } from '../page/recover.js'
+import { recoveryOf } from '../page/recovering-sources.js'
+import { KEY_FINGERPRINT_FIELD } from '../page/recover.js'
 import type { FincodeFormError } from './errors.js'
 import type { FieldController, FieldGroup } from './field.js'
 import { attachedFields } from './registry.js'
@@ -131,11 +131,6 @@ function clearSubmitted(fields: FieldController[], values: EncryptedValues): voi
 /** Thrown inside a submission that already shows why it stopped (on the fields), or that was given up. */
 const STOPPED = new Error('stopped')
 
-/** Where a refreshed key comes from: the field's key source, or nowhere (a fixed key, whose refresh says what to do instead). */
-function keySourceOf({ options }: FieldController) {
-  return options.keySource ?? fixedKeySource(options.publicKey!)
-}
-
 function setRetrying(fields: FieldController[], retrying: boolean): void {
   for (const field of fields) {
     field.retrying = retrying
@@ -146,43 +141,54 @@ function setRetrying(fields: FieldController[], retrying: boolean): void {
 /**
  * Encrypts, calls the app's `fn` with the ciphertexts and `fincodeKeyFingerprint`
  * (the hidden inputs hold them too, for handlers that read the form), and empties
- * the inputs once `fn` resolved. If `fn` reports a rotated key (the rotated-key
- * answer returned, or ERR_KEY_ROTATED thrown), the key is refreshed, the inputs
- * encrypted again with it and `fn` called once more (the fields are `retrying`
- * meanwhile). Resolves to `{ result }`, or to null when the submission was
- * refused (the reason is on the fields: a check, a key that cannot load, a second
- * refusal, a stale server key) or a field was removed meanwhile. If `fn` throws
+ * the inputs once `fn` resolved. Resolves to `{ result }`, or to null when the
+ * submission was refused (the reason is on the fields: a check, a key that cannot
+ * load, a stale server key) or a field was removed meanwhile. If `fn` throws
  * anything else, nothing is emptied and the exception is passed on.
+ *
+ * With a key source (a provider's, encryptForm's `keySource`), a rotated-key answer
+ * from `fn` (returned, or ERR_KEY_ROTATED thrown) refreshes the key, encrypts the
+ * inputs again with it and calls `fn` once more (the fields are `retrying`
+ * meanwhile); a second refusal is the first field's error. A fixed key cannot be
+ * refreshed: what `fn` returns or throws is the app's, as it came.
  */
 export async function submitValues<R>(fields: FieldController[], fn: (values: EncryptedValues) => R): Promise<{ result: Awaited<R> } | null> {
   const first = fields[0]!
+  const keySource = first.options.keySource
+  const recover = keySource && recoveryOf.get(keySource)
   let sent: EncryptedValues = {}
   let thrownByApp: unknown
+  // No key: the checks say why, in the order a user fixes things (required, validate, then the key).
+  const current = () => first.loadKey().catch((error: FincodeFormError) => Promise.reject(refuse(fields, { groups: true, focus: true }) ? STOPPED : error))
+  const encrypt = (key: FincodePublicKey) => encryptFields(fields, true, key).catch(() => Promise.reject(STOPPED))
+  const send = async (values: EncryptedValues) => {
+    if (fields.some((field) => !field.live)) throw STOPPED
+    sent = values
+    try {
+      return await fn(values)
+    } catch (error) {
+      thrownByApp = error
+      throw error
+    }
+  }
   try {
-    const result = await submitWithKeyRecovery({
-      keySource: {
-        // No key: the checks say why, in the order a user fixes things (required, validate, then the key).
-        current: () => first.loadKey().catch((error: FincodeFormError) => Promise.reject(refuse(fields, { groups: true, focus: true }) ? STOPPED : error)),
-        refresh: (options) => keySourceOf(first).refresh(options),
-      },
-      encrypt: (key) => encryptFields(fields, true, key).catch(() => Promise.reject(STOPPED)),
-      async send(values) {
-        if (fields.some((field) => !field.live)) throw STOPPED
-        sent = values
-        try {
-          return await fn(values)
-        } catch (error) {
-          thrownByApp = error
-          throw error
-        }
-      },
-      onRetry(retry) {
-        setRetrying(fields, true)
-        for (const onKeyRetry of new Set(fields.map((field) => field.options.onKeyRetry))) onKeyRetry?.(retry)
-      },
-    })
+    let result: Awaited<R>
+    if (recover) {
+      result = await recover({
+        keySource: { current, refresh: (options) => keySource.refresh(options) },
+        encrypt,
+        send,
+        onRetry(retry) {
+          setRetrying(fields, true)
+          for (const onKeyRetry of new Set(fields.map((field) => field.options.onKeyRetry))) onKeyRetry?.(retry)
+        },
+      })
+    } else {
+      const key = await current()
+      result = await send({ ...(await encrypt(key)), [KEY_FINGERPRINT_FIELD]: key.fingerprint })
+    }
     clearSubmitted(fields, sent)
-    return { result: result as Awaited<R> }
+    return { result }
   } catch (error) {
     // The app's own failure is the app's; a stale key it reports is the form's.
     if (error === thrownByApp && (error as FincodeFormError).code !== 'ERR_KEY_STALE') throw error

@@ -4,6 +4,8 @@
 // it through useSyncExternalStore, DOM code through subscribe/getSnapshot.
 import { FincodeSecureError, isFincodeSecureError, type FincodeClientErrorCode, type FincodeFormErrorCode, type FincodeSecureErrorCode } from '../errors.js'
 import { importPublicKey, type FincodePublicKey, type PublicKeyInput } from '../key.js'
+import { recoveryOf } from './recovering-sources.js'
+import { shortFingerprint, submitWithKeyRecovery } from './recover.js'
 
 /**
  * - `idle`: nothing asked for the key yet (nothing subscribed, nothing submitted; always so on a server render).
@@ -137,6 +139,8 @@ const IDLE: FincodeKeySnapshot = /* @__PURE__ */ Object.freeze({ status: 'idle',
 /**
  * A key source for a page. `from` is the URL of the app's key endpoint (e.g. `'/api/fincode-key'`)
  * or a function returning the key. Nothing is fetched until something subscribes or asks for the key.
+ * The forms given this source (the hooks under `<FincodeKeyProvider>`, `encryptForm` with `keySource`)
+ * recover from a rotated-key answer through it: recovery comes with the source, not with the forms.
  */
 export function createFincodeKeySource(from: string | URL | FincodeKeyLoader, options: FincodeKeySourceOptions = {}): FincodeKeySource {
   if (typeof from !== 'function' && typeof from !== 'string' && !(from instanceof URL)) {
@@ -193,7 +197,7 @@ export function createFincodeKeySource(from: string | URL | FincodeKeyLoader, op
   }
   const watchVisibility = options.refreshWhenVisible !== false && typeof document !== 'undefined'
 
-  return {
+  const source: FincodeKeySource = {
     getSnapshot: () => snapshot,
     subscribe(listener) {
       listeners.add(listener)
@@ -206,10 +210,10 @@ export function createFincodeKeySource(from: string | URL | FincodeKeyLoader, op
     current: () => (snapshot.publicKey ? Promise.resolve(snapshot.publicKey) : request().promise),
     refresh,
   }
+  // The forms (the hooks under <FincodeKeyProvider>, encryptForm with keySource) recover from a rotated key through this.
+  recoveryOf.set(source, submitWithKeyRecovery)
+  return source
 }
-
-/** A fingerprint as messages show it: enough to tell keys apart in a log. */
-export const shortFingerprint = (fingerprint: string) => fingerprint.slice(0, 12) + '…'
 
 /**
  * A key source over one fixed key (a hook's or handle's `publicKey` given as text or an imported key), for

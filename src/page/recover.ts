@@ -5,7 +5,10 @@
 import { FincodeSecureError, isFincodeSecureError } from '../errors.js'
 import type { FincodePublicKey } from '../key.js'
 import { readKeyRotated } from '../key-rotated.js'
-import { shortFingerprint as short, type FincodeKeySource } from './key-source.js'
+import type { FincodeKeySource } from './key-source.js'
+
+/** A fingerprint as messages show it: enough to tell keys apart in a log. */
+export const shortFingerprint = (fingerprint: string) => fingerprint.slice(0, 12) + '…'
 
 /** The name under which the fingerprint of the key used goes with the ciphertexts (CONTRACTS: 15.3). */
 export const KEY_FINGERPRINT_FIELD = 'fincodeKeyFingerprint'
@@ -50,7 +53,7 @@ async function refusalIn(value: unknown): Promise<Refusal | null> {
 function stale(fingerprint: string, cause: Refusal): Refusal {
   return new FincodeSecureError(
     'ERR_KEY_STALE',
-    `The server refused key ${short(fingerprint)} as rotated, but the key source still serves that same key: the copy of the public key your server serves is out of date. ` +
+    `The server refused key ${shortFingerprint(fingerprint)} as rotated, but the key source still serves that same key: the copy of the public key your server serves is out of date. ` +
       'Update the setting it reads (e.g. FINCODE_PUBLIC_KEY) to the current key from Settings → API Connections → Encryption Keys; a new submission cannot fix this.',
     { cause },
   )
@@ -94,7 +97,7 @@ export async function submitWithKeyRecovery<Values extends Record<string, string
   keySource.refresh({ refused: fresh.fingerprint }).catch(() => {}) // a failure is in the source's error
   throw new FincodeSecureError(
     'ERR_KEY_ROTATED',
-    `The key was rotated again while this form was sent (refused ${short(used.fingerprint)}, then ${short(fresh.fingerprint)}); nothing was accepted. Submit again.`,
+    `The key was rotated again while this form was sent (refused ${shortFingerprint(used.fingerprint)}, then ${shortFingerprint(fresh.fingerprint)}); nothing was accepted. Submit again.`,
     { cause: second.refusal },
   )
 }

@@ -89,8 +89,9 @@ export interface EncryptedSubmit {
   /**
    * Wraps a submit handler: prevents the native submission, encrypts, calls `fn` with the ciphertexts (and
    * `fincodeKeyFingerprint`), and empties the visible inputs once `fn` resolved. If `fn` throws, nothing is emptied.
-   * If `fn` returns the rotated-key answer (a 409 `Response` with `KEY_ROTATED`, or the object a Server Action
-   * returns) or throws `ERR_KEY_ROTATED`, the key is refreshed, the inputs encrypted again and `fn` called once more.
+   * With the provider's key: if `fn` returns the rotated-key answer (a 409 `Response` with `KEY_ROTATED`, or the
+   * object a Server Action returns) or throws `ERR_KEY_ROTATED`, the key is refreshed, the inputs encrypted again
+   * and `fn` called once more. A `publicKey` given as text is fixed: no retry.
    */
   handleSubmit: (fn: (values: EncryptedValues, event?: FormEvent<HTMLFormElement>) => unknown) => (event?: FormEvent<HTMLFormElement>) => Promise<void>
   /**
@@ -104,7 +105,8 @@ export interface EncryptedSubmit {
    * Wraps the app's own action for `useActionState(pin.actionState(save), initialState)`: encrypts, calls
    * `save(previousState, formData)` with the ciphertexts in `formData`, empties the visible inputs once it resolved,
    * and returns its state. A submission refused after React started the action returns the previous state.
-   * If `save` returns the rotated-key answer, it is called once more with the values encrypted with the new key.
+   * With the provider's key, if `save` returns the rotated-key answer, it is called once more with the values
+   * encrypted with the new key.
    */
   actionState: <State>(fn: (previous: State, formData: FormData) => State | Promise<State>) => (previous: State, formData: FormData) => Promise<State>
   /** Empties the visible inputs and forgets ciphertexts and errors. */

@@ -1,9 +1,9 @@
 // The limits of the hooks' own recovery from a rotated key (issue 15.4), without a server: at most one
-// retry, a key given as fixed text cannot be refreshed, and any other failure of the app's function is the
+// retry, a key given as fixed text is not refreshed (recovery comes with a key source), and any other failure of the app's function is the
 // app's. The recovery against a real sandbox is test/page/form-recovery.tsx.
 import { act, cleanup, render, waitFor } from '@testing-library/react'
 import { afterEach, expect, test } from 'vitest'
-import { createFincodeKeySource } from '../../src/index.js'
+import { createFincodeKeySource, readKeyRotated } from '../../src/index.js'
 import { FincodeKeyProvider, useEncryptedField, type EncryptedField, type EncryptedValues } from '../../src/react/index.js'
 import { testKeyPair } from '../helpers/keys.js'
 import { typeInto } from './harness.js'
@@ -56,19 +56,26 @@ test('refused again after the retry: ERR_KEY_ROTATED at the field, two calls in 
   expect(input.value).toBe('482913')
 })
 
-test('a key given as fixed text: one call, then ERR_KEY_ROTATED at the field saying how to let the form fetch the key', async () => {
+test('a key given as fixed text is not refreshed: one call, the answer is the app\'s; an app that throws it keeps the PIN typed', async () => {
   let calls = 0
-  const { field, view, input } = setUp(() => {
+  const { field, input } = setUp(() => {
     calls++
     return rotated
   }, keys[0]!.publicKey)
   await waitFor(() => expect(field.current?.fingerprint).toMatch(/^[0-9a-f]{64}$/))
   typeInto(input, '482913')
-  await act(async () => view.getByText('Send').click())
-  await waitFor(() => expect(field.current?.error?.code).toBe('ERR_KEY_ROTATED'))
-  expect(field.current?.error?.message).toContain('<FincodeKeyProvider url="…"> or createFincodeKeySource(url)')
-  expect(calls).toBe(1)
+  // The documented pattern for a fixed key: read the answer, and throw it to keep what was typed.
+  const submit = field.current!.handleSubmit(async (values) => {
+    calls++
+    const refusal = await readKeyRotated(rotated)
+    if (refusal) throw refusal
+    return values
+  })
+  const thrown = await submit().catch((error: unknown) => error)
+  expect(thrown).toMatchObject({ code: 'ERR_KEY_ROTATED' })
+  expect(calls, 'no retry without a key source').toBe(1)
   expect(input.value).toBe('482913')
+  expect(field.current?.error, "the app's own exception is not the field's error").toBeNull()
 })
 
 test("anything else the app's function throws is passed on, without a retry, and nothing is emptied", async () => {
