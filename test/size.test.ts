@@ -30,29 +30,40 @@ describe('bundle size', () => {
   })
 
   // Issue 11 asks for at most 5,120 bytes for one encrypted field, the forms controller and the core
-  // included, React excluded. NOT MET: the core's hardening (issue 12) took it to 5,303, and the hooks'
-  // own recovery from a rotated key (issue 15.4: the provider's key, reading the rotated-key answer from
-  // a 409 Response or a Server Action's object, the one retry, its messages for a stale server key, a
-  // second rotation and a fixed key that cannot be refreshed) adds ~1,430: measured 6,734. This guard
-  // keeps it from growing; it is not the issue's budget (gap ~1,610 bytes, stated in the wiring report).
-  it('import { useEncryptedField } from fincode-secure/react stays within 6,752 bytes (issue budget 5,120: not met, gap ~1,610)', () => {
+  // included, React excluded. NOT MET: measured 5,774 — the core ~2,130 (its hardening, issue 12, added
+  // ~250), the forms controller ~2,630, the hook ~1,000 (the provider's key, issue 15.2). Recovery from a
+  // rotated key is not in it: it comes with the key source (src/page/recovering-sources.ts). This guard
+  // keeps it from growing; it is not the issue's budget (gap ~650 bytes).
+  it('import { useEncryptedField } from fincode-secure/react stays within 5,888 bytes (issue budget 5,120: not met, gap ~650)', () => {
     expect(oneHook.code).toMatch(/from\s*"react"/) // React stays an import, not bundled in
-    expect(oneHook.gzipBytes).toBeLessThanOrEqual(6752)
+    expect(oneHook.gzipBytes).toBeLessThanOrEqual(5888)
   })
 
-  // Measured 7,306 with the recovery of issue 15.4 (5,924 without it).
-  it('the whole React entry (hooks and <EncryptedInput>) stays within 7,312 bytes (a guard against growth)', () => {
+  // A form given a fixed key has nothing to refresh: the recovery (its messages, the rotated-key answer's
+  // reader, the key source) stays out of its bundle; a provider brings it.
+  it('a fixed-key form carries no recovery code; the provider brings it', () => {
+    for (const { code } of [oneHook, react, dom]) {
+      expect(code).not.toContain('rotated again while this form was sent')
+      expect(code).not.toContain('was rotated while this form was open') // readKeyRotated's message
+      expect(code).not.toContain('createFincodeKeySource: the key source must be')
+    }
+    expect(keyProvider.code).toContain('rotated again while this form was sent')
+    expect(keyProvider.code).toContain('was rotated while this form was open')
+  })
+
+  // Measured 6,440 (7,306 while the recovery was in every form).
+  it('the whole React entry (hooks and <EncryptedInput>) stays within 6,528 bytes (a guard against growth)', () => {
     expect(react.code).toMatch(/from\s*"react"/)
-    expect(react.gzipBytes).toBeLessThanOrEqual(7312)
+    expect(react.gzipBytes).toBeLessThanOrEqual(6528)
   })
 
-  // Issue 14 asks for at most 4,096 bytes. NOT MET: the core is ~2,270 since its hardening, the forms
-  // controller with the DOM binding ~2,800 (5,045 before issue 15.4), and submit(fn)'s recovery from a
-  // rotated key with the keySource option add ~1,290: measured 6,332. This guard keeps it from growing;
-  // it is not the issue's budget (gap ~2,240 bytes).
-  it('import { encryptForm } from fincode-secure/dom stays within 6,336 bytes (issue budget 4,096: not met, gap ~2,240)', () => {
+  // Issue 14 asks for at most 4,096 bytes. NOT MET: measured 5,428 — the core ~2,230, the forms controller
+  // ~2,460 (the same one as the hooks', as the issue asks), the DOM binding ~730. The controller alone is
+  // more than the ~1,870 the budget leaves after the core. This guard keeps it from growing; it is not
+  // the issue's budget (gap ~1,330 bytes).
+  it('import { encryptForm } from fincode-secure/dom stays within 5,504 bytes (issue budget 4,096: not met, gap ~1,330)', () => {
     expect(dom.code).not.toMatch(/react/i)
-    expect(dom.gzipBytes).toBeLessThanOrEqual(6336)
+    expect(dom.gzipBytes).toBeLessThanOrEqual(5504)
   })
 
   // The page's half of the rotated-key answer (docs/key-rotation.md): measured 574 bytes,
@@ -62,9 +73,10 @@ describe('bundle size', () => {
     expect(encryptOnly.code).not.toContain('KEY_ROTATED')
   })
 
-  // The provider carries the page's key source: fetching, checking what the endpoint serves, refreshing.
-  it('<FincodeKeyProvider> and useFincodeKey add at most 1,664 bytes to the hooks', () => {
-    expect(keyProvider.gzipBytes - react.gzipBytes).toBeLessThanOrEqual(1664)
+  // The provider carries the page's key source (fetching, checking what the endpoint serves, refreshing)
+  // and, since the forms no longer do, the recovery from a rotated key: measured 2,212 (1,664 before).
+  it('<FincodeKeyProvider> and useFincodeKey, with the recovery, add at most 2,240 bytes to the hooks', () => {
+    expect(keyProvider.gzipBytes - react.gzipBytes).toBeLessThanOrEqual(2240)
   })
 
   it('the core pulls in neither React nor the java-default scheme', () => {

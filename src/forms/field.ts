@@ -32,9 +32,13 @@ export interface FieldOptions {
   messages?: Partial<FormMessages>
 }
 
-/** Fields checked together before any of them is encrypted (a new PIN and its confirmation). */
+/**
+ * Fields checked together before any of them is encrypted (a new PIN and its confirmation): a React
+ * group (useEncryptedFields) for now, so the check lives with it and a form without groups does not carry it.
+ */
 export interface FieldGroup {
-  validate?: (values: Readonly<Record<string, string>>) => string | null | undefined
+  /** The group's refusal of what `fields` (every field submitted with the group's) hold, or null. */
+  check(fields: FieldController[]): FincodeFormError | null
   error: FincodeFormError | null
   setError(error: FincodeFormError | null): void
 }

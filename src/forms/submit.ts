@@ -12,9 +12,8 @@ import type { FincodePublicKey } from '../key.js'
 import { recoveryOf } from '../page/recovering-sources.js'
 import { KEY_FINGERPRINT_FIELD } from '../page/recover.js'
 import type { FincodeFormError } from './errors.js'
-import type { FieldController, FieldGroup } from './field.js'
+import type { FieldController } from './field.js'
 import { attachedFields } from './registry.js'
-import { runValidator } from './validate.js'
 
 /** Ciphertexts by field name, e.g. `{ transactionPin: 'kq3…==' }`; submissions add `fincodeKeyFingerprint`. */
 export type EncryptedValues = Record<string, string>
@@ -29,10 +28,6 @@ export function withFormFields(fields: FieldController[]): FieldController[] {
 /** The attached encrypted fields of a form. */
 export function fieldsOf(form: HTMLFormElement): FieldController[] {
   return [...attachedFields].filter((field) => field.input?.form === form)
-}
-
-function plaintextsByName(fields: FieldController[]): Record<string, string> {
-  return Object.fromEntries(fields.map((field) => [field.options.name, field.value]))
 }
 
 /**
@@ -53,14 +48,9 @@ export function refuse(fields: FieldController[], options: { groups: boolean; fo
     }
   }
   if (options.groups) {
-    const groups = new Set(fields.map((field) => field.group).filter((group): group is FieldGroup => group !== null))
-    for (const group of groups) {
-      if (first) {
-        group.setError(null) // a field's own refusal comes first
-        continue
-      }
-      const plaintexts = plaintextsByName(fields)
-      const error = runValidator(group.validate, plaintexts, Object.values(plaintexts), fields[0]!.messages)
+    for (const group of new Set(fields.map((field) => field.group))) {
+      if (!group) continue
+      const error = first ? null : group.check(fields) // a field's own refusal comes first
       group.setError(error)
       if (error) {
         first = error

@@ -2,12 +2,14 @@ import type { FincodeFormError } from '../forms/errors.js'
 import { checkOption } from '../forms/errors.js'
 import type { FieldController, FieldGroup } from '../forms/field.js'
 import { encryptFields } from '../forms/submit.js'
+import { runValidator } from '../forms/validate.js'
 import { submitHandlers } from './submit-handlers.js'
 import type { EncryptedField, EncryptedFields, EncryptedSubmit, EncryptedValues, UseEncryptedFieldsOptions } from './types.js'
 import { summary, useController } from './use-controller.js'
 import { fieldsByEncrypt } from './use-encrypted-field.js'
 
 interface GroupBinding extends FieldGroup {
+  validate?: UseEncryptedFieldsOptions['validate']
   fields: FieldController[]
   encrypt: () => Promise<EncryptedValues>
   handlers: EncryptedSubmit
@@ -17,6 +19,10 @@ function createGroup(render: () => void): GroupBinding {
   const group: GroupBinding = {
     fields: [],
     error: null,
+    check(submitted) {
+      const plaintexts = Object.fromEntries(submitted.map((field) => [field.options.name, field.value]))
+      return runValidator(group.validate, plaintexts, Object.values(plaintexts), submitted[0]!.messages)
+    },
     // Called on every keystroke: renders only when the error changes.
     setError(error: FincodeFormError | null) {
       if (error === group.error) return
