@@ -23,12 +23,26 @@ const FRAMEWORKS = join(REPO, 'framework-tests')
 const WORK = join(FRAMEWORKS, '.bench')
 const SHIM = `// The baseline: fincode-secure/react's names, doing nothing.
 const field = () => ({ inputProps: {}, hiddenInputProps: {}, status: 'idle', error: null, validationMessage: null, fingerprint: null, ciphertext: '',
-  onSubmit: () => {}, handleSubmit: (fn) => fn, action: (fn) => fn, reset: () => {}, encrypt: async () => '' })
+  onSubmit: () => {}, handleSubmit: (fn) => fn, action: (fn) => fn, actionState: (fn) => fn, reset: () => {}, encrypt: async () => '' })
 export const useEncryptedField = field
 export const useEncryptedFields = field
+export const EncryptedInput = () => null
+export const FincodeKeyProvider = ({ children }) => children
+export const useFincodeKey = () => ({ publicKey: null, status: 'idle', error: null, fingerprint: null, refresh: async () => null, source: null })
 export class FincodeSecureError extends Error {}
 export const isFincodeSecureError = () => false
 `
+
+/**
+ * The shim must name every value the real entry exports, or an app importing a new one fails to build
+ * as the baseline (as happened when the provider and <EncryptedInput> came): say which, before building.
+ */
+export async function checkShim() {
+  const entry = await import(join(REPO, 'dist', 'react', 'index.js'))
+  const shimmed = new Set([...SHIM.matchAll(/^export (?:const|class) (\w+)/gm)].map((match) => match[1]))
+  const missing = Object.keys(entry).filter((name) => !shimmed.has(name))
+  if (missing.length) throw new Error(`bench/app-cost.mjs: the baseline shim lacks ${missing.join(', ')}, exported by fincode-secure/react: add a do-nothing ${missing.length > 1 ? 'version of each' : 'version'} to SHIM.`)
+}
 
 function run(command, args, options = {}) {
   return execFileSync(command, args, { encoding: 'utf8', stdio: 'pipe', timeout: 8 * 60_000, ...options, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NO_COLOR: '1', ...options.env } })
@@ -110,7 +124,8 @@ export default {
 
 const version = (name) => JSON.parse(readFileSync(join(FRAMEWORKS, 'node_modules', name, 'package.json'), 'utf8')).version
 
-export function measureAppCost() {
+export async function measureAppCost() {
+  await checkShim()
   const library = prepare()
   const rows = []
   try {
@@ -146,7 +161,7 @@ export function appCostSection(markdown) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now()
-  const section = appCostSection(measureAppCost())
+  const section = appCostSection(await measureAppCost())
   const docs = join(REPO, 'docs', 'benchmarks.md')
   const text = readFileSync(docs, 'utf8')
   const at = text.indexOf('## What the library costs an app')

@@ -73,7 +73,7 @@ const pending = {
 const extra = {}
 // After the timings: the apps' builds load both cores for minutes.
 if (process.env.BENCH_APPS === '0') pending.appCost = 'BENCH_APPS=0 was set.'
-else extra.appCost = measureAppCost()
+else extra.appCost = await measureAppCost()
 
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown CPU'
 const meta = {
