@@ -67,6 +67,8 @@ export interface FincodeKeyRefreshOptions {
 /**
  * The organisation key as a page holds it (createFincodeKeySource): shared by every form of the page,
  * read by React through useSyncExternalStore and by DOM code through subscribe/getSnapshot.
+ * Make it with createFincodeKeySource: the forms recover from a rotated key only through a source made
+ * there (an object written by hand serves the key, but a rotated-key answer is then the app's).
  */
 export interface FincodeKeySource {
   /** The current state. Cheap, and the same object until something changes (for `useSyncExternalStore`). */
