@@ -28,6 +28,42 @@ function cli(args: string[], input = '', env: Record<string, string | undefined>
   return spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 30_000, env: { ...process.env, FINCODE_PUBLIC_KEY: undefined, ...env } })
 }
 
+/**
+ * Runs `encrypt --key-file` in a real pseudo-terminal (Python's pty module: stdin.isTTY is true for the CLI),
+ * waits for its prompt, then writes each of `writes` (Python bytes literals) 0.2 s apart; returns all it printed.
+ */
+function typeAtTerminal(writes: string[]): SpawnSyncReturns<string> {
+  const script = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], 'encrypt', '--key-file', sys.argv[3]])
+out = b''
+def read(until, limit=20):
+    global out
+    end = time.time() + limit
+    while until not in out and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out += chunk
+read(b'Secret')
+${writes.map((bytes) => `os.write(fd, ${bytes})\ntime.sleep(0.2)`).join('\n')}
+read(b'==')
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode())
+`
+  return spawnSync('python3', ['-c', script, process.execPath, CLI, keyFile], { encoding: 'utf8', timeout: 30_000 })
+}
+
+/** The Base64 ciphertext in what the CLI printed. */
+const ciphertextIn = (output: string) => output.match(/[A-Za-z0-9+/]{300,}={0,2}/)![0]
+
 function opensslDecrypt(ciphertextBase64: string): Buffer {
   const ct = join(dir, `ct-${Math.random()}.bin`)
   writeFileSync(ct, Buffer.from(ciphertextBase64, 'base64'))
@@ -61,78 +97,21 @@ describe('encrypt', () => {
   })
 
   test('typed at a terminal, the secret is not echoed and the ciphertext decrypts', () => {
-    // A real pseudo-terminal, from Python's pty module: stdin.isTTY is true for the CLI.
-    const script = `
-import os, pty, select, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], 'encrypt', '--key-file', sys.argv[3]])
-out = b''
-def read(until, limit=20):
-    global out
-    end = time.time() + limit
-    while until not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            out += chunk
-read(b'Secret')
-os.write(fd, b'#98-x')
-os.write(fd, b'\\x7f6\\r')
-read(b'==')
-os.waitpid(pid, 0)
-sys.stdout.write(out.decode())
-`
-    const run = spawnSync('python3', ['-c', script, process.execPath, CLI, keyFile], { encoding: 'utf8', timeout: 30_000 })
+    // Backspace (\x7f) removes the x.
+    const run = typeAtTerminal(["b'#98-x'", "b'\\x7f6\\r'"])
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Secret (input hidden): ')
     // # and - are outside the Base64 alphabet: if they are in the output, the terminal echoed them.
     expect(run.stdout).not.toMatch(/[#-]/)
-    const ciphertext = run.stdout.match(/[A-Za-z0-9+/]{300,}={0,2}/)![0]
-    // Backspace removed the x.
-    expect(opensslDecrypt(ciphertext).toString('utf8')).toBe('#98-6')
+    expect(opensslDecrypt(ciphertextIn(run.stdout)).toString('utf8')).toBe('#98-6')
   })
 
   test('arrow keys and other escape sequences at the hidden prompt are dropped, never encrypted', () => {
-    // ← (CSI D), → (CSI C), ← in application mode (SS3 D), Delete (CSI 3 ~), F5 (CSI 15 ~), a
-    // sequence split across two writes, and a bare Tab: the terminal sends them as control characters.
-    const script = `
-import os, pty, select, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], 'encrypt', '--key-file', sys.argv[3]])
-out = b''
-def read(until, limit=20):
-    global out
-    end = time.time() + limit
-    while until not in out and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            out += chunk
-read(b'Secret')
-os.write(fd, b'48\\x1b[D29\\x1b[C1\\x1bOD\\x1b[3~\\x1b[15~\\t')
-os.write(fd, b'\\x1b[')
-time.sleep(0.2)
-os.write(fd, b'A3\\r')
-read(b'==')
-os.waitpid(pid, 0)
-sys.stdout.write(out.decode())
-`
-    const run = spawnSync('python3', ['-c', script, process.execPath, CLI, keyFile], { encoding: 'utf8', timeout: 30_000 })
+    // ← (CSI D), → (CSI C), ← in application mode (SS3 D), Delete (CSI 3 ~), F5 (CSI 15 ~), a bare Tab, and
+    // a sequence split across two writes: the terminal sends them as control characters.
+    const run = typeAtTerminal(["b'48\\x1b[D29\\x1b[C1\\x1bOD\\x1b[3~\\x1b[15~\\t'", "b'\\x1b['", "b'A3\\r'"])
     expect(run.status).toBe(0)
-    const ciphertext = run.stdout.match(/[A-Za-z0-9+/]{300,}={0,2}/)![0]
-    expect(opensslDecrypt(ciphertext).toString('utf8')).toBe('482913')
+    expect(opensslDecrypt(ciphertextIn(run.stdout)).toString('utf8')).toBe('482913')
   })
 
   test('a piped secret holding a control character is refused: it would be encrypted into the secret', () => {
