@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
-import { chromium, type Browser, type Page, type Request as PageRequest } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page, type Request as PageRequest } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
 import { CHROMIUM_FLAGS } from '../vite.config.js'
 import { importPublicKey } from '../src/index.js'
@@ -55,8 +55,9 @@ beforeAll(async () => {
   }
 }, 12 * 60_000)
 
-afterAll(() => {
+afterAll(async () => {
   for (const dir of workDirs) rmSync(dir, { recursive: true, force: true })
+  if (sharedChromium) await withTimeout(sharedChromium.then((browser) => browser.close()), 15_000, 'closing Chromium').catch(() => undefined)
 })
 
 function runs(context: TestContext): void {
@@ -108,8 +109,13 @@ function expectNoClientShipped(result: { code: number | null; output: string }, 
   return 'the build passed and shipped no client'
 }
 
-async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 60_000 })
+/** One Chromium for the file, launched by the first test that needs it and closed after the last. */
+let sharedChromium: Promise<Browser> | undefined
+
+/** A fresh browser context (its own cookies and storage) in the file's Chromium; the test closes it. */
+async function chromiumContext(): Promise<BrowserContext> {
+  sharedChromium ??= chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 60_000 })
+  return (await sharedChromium).newContext()
 }
 
 /** A sandbox data directory with a token and a known PIN, as a developer would have set it up; the apps start the sandbox on it. */
@@ -154,9 +160,9 @@ describe('Vite 8 + React 19 + react-hook-form + zod', () => {
       FINCODE_UUID: 'vite-app',
     }
     const server = await serveStatic(join(app, 'dist'), createApi(env))
-    const browser = await launchChromium()
+    const browserContext = await chromiumContext()
     try {
-      const page = await browser.newPage()
+      const page = await browserContext.newPage()
       const problems: string[] = []
       page.on('pageerror', (error) => problems.push(error.message))
       await page.goto(server.origin, { timeout: 30_000 })
@@ -217,7 +223,7 @@ describe('Vite 8 + React 19 + react-hook-form + zod', () => {
       await expect.poll(() => page.getByLabel('PIN').inputValue()).toBe('')
       expect(problems).toEqual([])
     } finally {
-      await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
+      await browserContext.close().catch(() => undefined)
       await server.close()
       await sandbox.close()
     }
@@ -312,7 +318,7 @@ describe('Next.js 16, App Router, Node runtime', () => {
     const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
     const next = await nextStart(port)
-    let browser: Browser | undefined
+    let browserContext: BrowserContext | undefined
     try {
       // The key route (createPublicKeyHandler as a route handler) serves the sandbox's key, with its fingerprint as ETag.
       const keyRoute = await fetch(`${origin}/api/fincode-key`)
@@ -328,8 +334,8 @@ describe('Next.js 16, App Router, Node runtime', () => {
       expect(html).toMatch(/<input[^>]*type="password"/)
       expect(html).not.toMatch(/<input[^>]*name="(currentPin|newPin)"[^>]*type="password"/)
 
-      browser = await launchChromium()
-      const page = await browser.newPage()
+      browserContext = await chromiumContext()
+      const page = await browserContext.newPage()
       const problems: string[] = []
       page.on('pageerror', (error) => problems.push(error.message))
       await page.goto(origin, { timeout: 30_000 })
@@ -343,7 +349,7 @@ describe('Next.js 16, App Router, Node runtime', () => {
       await expect.poll(() => page.getByLabel('Current PIN').inputValue()).toBe('')
       expect(problems).toEqual([])
     } finally {
-      if (browser) await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
+      await browserContext?.close().catch(() => undefined)
       await next.kill()
       rmSync(join(app, '.env.local'), { force: true })
     }
@@ -356,10 +362,10 @@ describe('Next.js 16, App Router, Node runtime', () => {
     const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
     let next = await nextStart(port)
-    let browser: Browser | undefined
+    let browserContext: BrowserContext | undefined
     try {
-      browser = await launchChromium()
-      const page = await browser.newPage()
+      browserContext = await chromiumContext()
+      const page = await browserContext.newPage()
       const problems: string[] = []
       page.on('pageerror', (error) => problems.push(error.message))
       await page.goto(origin, { timeout: 30_000 })
@@ -397,7 +403,7 @@ describe('Next.js 16, App Router, Node runtime', () => {
       await expect.poll(() => page.getByLabel('Current PIN').inputValue()).toBe('')
       expect(problems).toEqual([])
     } finally {
-      if (browser) await withTimeout(browser.close(), 15_000, 'closing Chromium').catch(() => undefined)
+      await browserContext?.close().catch(() => undefined)
       await next.kill()
       rmSync(join(app, '.env.local'), { force: true })
     }
