@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { encryptPayload, importPublicKey } from '../../src/index.js'
 import { createFincodeClient, isFincodeApiError } from '../../src/server/index.js'
+import { expect } from 'vitest'
+import { holdsSecret } from './secret-search.js'
 
 const root = new URL('../../', import.meta.url).pathname
 const CASHIER = { email: 'cashier@example.com', password: 'sandbox-password' }
@@ -112,4 +114,43 @@ export function defineRotationScenarios(test: (name: string, fn: () => Promise<v
     const { fingerprint: newest } = await rotateWithCli(driver.demo().dataDir)
     await driver.submitAndCheck('375029', oldKey, newest)
   })
+}
+
+/** What the page recorded and shows after one submission across a rotation, however the browser was driven. */
+export interface RecoveredSubmission {
+  /** Every request the page's fetch made for this submission (the demo's `window.__requests`). */
+  requests: { url: string; body: string }[]
+  /** The wire view's attempts, as text. */
+  attempts: string[]
+  /** The PIN inputs' values afterwards. */
+  fieldValues: string[]
+  oldKey: string
+  newKey: string
+  /** The PINs that must appear in no request. */
+  secrets: string[]
+  sandboxApi: string
+}
+
+/**
+ * The demo's promise for a submission across a rotation: two sends to the app's server, the first with the
+ * refused key and the second with the new one, each carrying only ciphertexts; no PIN in any request the page
+ * made; the wire view shows the 409 then the sandbox's 200; the inputs emptied after the success.
+ */
+export function expectRecoveredSubmission({ requests, attempts, fieldValues, oldKey, newKey, secrets, sandboxApi }: RecoveredSubmission): void {
+  const submissions = requests.filter((r) => r.url.endsWith('/demo-api/change-pin')).map((r) => JSON.parse(r.body) as Record<string, string>)
+  expect(submissions.map((b) => b.fincodeKeyFingerprint)).toEqual([oldKey, newKey])
+  for (const body of submissions) {
+    for (const name of ['userPin', 'transactionPin', 'confirmation.transactionPin']) expect(body[name]).toMatch(/^[A-Za-z0-9+/]{342}==$/)
+  }
+  for (const { url, body } of requests) {
+    const values = body ? Object.entries(JSON.parse(body) as Record<string, unknown>).filter(([name]) => name !== 'fincodeKeyFingerprint').map(([, v]) => String(v)) : []
+    for (const secret of secrets) {
+      expect(url).not.toContain(secret)
+      for (const value of values) expect(holdsSecret(value, secret), value).toBe(false)
+    }
+  }
+  expect(attempts).toHaveLength(2)
+  expect(attempts[0]).toContain('409 KEY_ROTATED')
+  expect(attempts[1]).toContain(`POST ${sandboxApi}/services/change-pin → 200`)
+  expect(fieldValues).toEqual(['', '', ''])
 }
