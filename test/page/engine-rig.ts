@@ -5,6 +5,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotation-app.js'
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js'
+import { holdsSecret } from '../helpers/secret-search.js'
+import { expect, test } from 'vitest'
+import type { EngineRun } from './engine-page.js'
 
 export interface EngineRig {
   pageUrl: string
@@ -38,4 +41,24 @@ export async function startEngineRig(): Promise<EngineRig> {
       await sandbox.dispose()
     },
   }
+}
+
+/**
+ * The recovery scenarios every engine runs against the rig: `submitAfter(n)` rotates the key n times out of
+ * band with the PIN filled, submits, and returns what the page saw. Defined once, driven by each browser's file.
+ */
+export function defineEngineRotationTests(rig: () => EngineRig, submitAfter: (rotations: number) => Promise<EngineRun>): void {
+  test('PIN filled, key rotated out of band, submit: refused once, accepted with the new key; the input still holds the PIN', async () => {
+    const result = await submitAfter(1)
+    expect(result).toMatchObject({ statuses: [409, 200], accepted: true, inputAfter: '482913', error: null })
+    expect(result.used[1]).toBe(result.rotatedTo[0])
+    expect(result.used[0]).not.toBe(result.used[1])
+    for (const { body } of rig().app.received) expect(holdsSecret(body, '482913'), body).toBe(false)
+  })
+
+  test('two rotations in a row: the retry uses the newest key', async () => {
+    const result = await submitAfter(2)
+    expect(result).toMatchObject({ statuses: [409, 200], accepted: true, error: null })
+    expect(result.used[1]).toBe(result.rotatedTo[1])
+  })
 }

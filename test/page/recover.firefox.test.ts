@@ -4,11 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe } from 'vitest'
 import { browserAvailable, FIREFOX_ESR, missingFile } from '../helpers/browsers.js'
-import { holdsSecret } from '../helpers/secret-search.js'
 import type { EngineRun } from './engine-page.js'
-import { startEngineRig, type EngineRig } from './engine-rig.js'
+import { defineEngineRotationTests, startEngineRig, type EngineRig } from './engine-rig.js'
 
 const run = browserAvailable('Firefox ESR', missingFile(FIREFOX_ESR, 'firefox-esr'))
 
@@ -39,17 +38,5 @@ describe.skipIf(!run)('key-rotation recovery in Firefox ESR', () => {
   const submitAfter = (rotations: number) =>
     page.evaluate((url, n) => (window as unknown as { rotationPage: { run(u: string, r: number): Promise<EngineRun> } }).rotationPage.run(url, n), rig.appUrl, rotations)
 
-  test('PIN filled, key rotated out of band, submit: refused once, accepted with the new key; the input still holds the PIN', async () => {
-    const result = await submitAfter(1)
-    expect(result).toMatchObject({ statuses: [409, 200], accepted: true, inputAfter: '482913', error: null })
-    expect(result.used[1]).toBe(result.rotatedTo[0])
-    expect(result.used[0]).not.toBe(result.used[1])
-    for (const { body } of rig.app.received) expect(holdsSecret(body, '482913'), body).toBe(false)
-  })
-
-  test('two rotations in a row: the retry uses the newest key', async () => {
-    const result = await submitAfter(2)
-    expect(result).toMatchObject({ statuses: [409, 200], accepted: true, error: null })
-    expect(result.used[1]).toBe(result.rotatedTo[1])
-  })
+  defineEngineRotationTests(() => rig, submitAfter)
 })
