@@ -8,6 +8,7 @@ import { ChangePinPage } from './examples/readme/app/change-pin/pin-form.js'
 import { startKeyRotationApp, type KeyRotationApp } from './helpers/key-rotation-app.js'
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox.js'
 import { typeInto } from './react/harness.js'
+import { buffered } from './helpers/buffered-response.js'
 
 let sandbox: TestSandbox
 let app: KeyRotationApp
@@ -26,9 +27,7 @@ beforeAll(async () => {
       const { currentPin, newPin, newPinAgain, ...rest } = JSON.parse(init.body) as Record<string, string>
       init = { ...init, body: JSON.stringify({ ...rest, userPin: currentPin, transactionPin: newPin, confirmation: { transactionPin: newPinAgain } }) }
     }
-    const response = await pageFetch(input, init)
-    // happy-dom's clone() of a socket-backed Response empties both bodies (capricorn86/happy-dom#2353); buffered ones clone.
-    return new Response(await response.text(), { status: response.status, headers: response.headers })
+    return buffered(await pageFetch(input, init)) // see buffered-response.ts
   }
   restoreFetch = () => (globalThis.fetch = pageFetch)
 })

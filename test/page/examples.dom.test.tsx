@@ -7,6 +7,7 @@ import { typeInto } from '../react/harness.js'
 import { App } from './examples/key-provider.js'
 import { keySource, mountVerifyForm } from './examples/key-source-dom.js'
 import { mountPinForm } from './examples/pin-form-dom.js'
+import { bufferedFetch } from '../helpers/buffered-response.js'
 
 let sandbox: TestSandbox
 let app: KeyRotationApp
@@ -17,14 +18,9 @@ beforeAll(async () => {
   app = await startKeyRotationApp(sandbox)
   // The page is served by the app, so "/api/fincode-key" is its key endpoint.
   ;(window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${app.url}/pin`)
-  // happy-dom's clone() of a socket-backed Response empties both bodies (capricorn86/happy-dom#2353, open), and the
-  // example hands fetch's Response to submitWithKeyRecovery, which reads a 409 from a clone as browsers allow.
-  // Buffered answers clone correctly; Chromium runs the same recovery on fetch's own Responses (recover.browser.test.ts).
+  // The example hands fetch's Response to submitWithKeyRecovery: buffered in happy-dom (see buffered-response.ts).
   const pageFetch = globalThis.fetch
-  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
-    const response = await pageFetch(...args)
-    return new Response(await response.text(), { status: response.status, headers: response.headers })
-  }
+  globalThis.fetch = bufferedFetch(pageFetch)
   restoreFetch = () => (globalThis.fetch = pageFetch)
 })
 afterAll(async () => {

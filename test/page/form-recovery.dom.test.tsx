@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest'
 import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotation-app.js'
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js'
 import { formRecoverySuite, type RecoveryRig } from './form-recovery.js'
+import { bufferedFetch } from '../helpers/buffered-response.js'
 
 let sandbox: TestSandbox
 let app: KeyRotationApp
@@ -15,12 +16,8 @@ const rig: RecoveryRig = {
   fingerprint: async () => sandbox.currentKey().fingerprint,
   forwards: async () => [...app.forwards],
   bodies: async () => app.received.map((received) => received.body),
-  // happy-dom's clone() of a socket-backed Response empties both bodies (capricorn86/happy-dom#2353):
-  // the answers are buffered, as in the page tests; Chromium hands over fetch's own Response.
-  fetch: async (...args: Parameters<typeof fetch>) => {
-    const response = await fetch(...args)
-    return new Response(await response.text(), { status: response.status, headers: response.headers })
-  },
+  // Buffered in happy-dom (see buffered-response.ts); Chromium hands over fetch's own Response.
+  fetch: bufferedFetch((...args) => fetch(...args)),
 }
 
 beforeAll(async () => {

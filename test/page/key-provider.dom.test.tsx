@@ -12,6 +12,7 @@ import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotatio
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js'
 import { findInFiberTree } from '../react/fiber-walk.js'
 import { typeInto } from '../react/harness.js'
+import { buffered } from '../helpers/buffered-response.js'
 
 let sandbox: TestSandbox
 let app: KeyRotationApp
@@ -54,10 +55,8 @@ function PinForm({ seen, onResult, onRetry }: { seen: RefObject<Seen>; onResult:
       keySource: key.source,
       encrypt: encryptWith,
       send: (values) =>
-        fetch(`${app.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) }).then(
-          // happy-dom's Response.clone() of a socket-backed response loses the body (capricorn86/happy-dom#2353).
-          async (response) => new Response(await response.text(), { status: response.status, headers: response.headers }),
-        ),
+        // Buffered in happy-dom (see buffered-response.ts).
+        fetch(`${app.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) }).then(buffered),
       onRetry,
     }).then(onResult, onResult)
   }

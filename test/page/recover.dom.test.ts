@@ -10,6 +10,7 @@ import { submitWithKeyRecovery, type KeyRetry } from '../../src/page/recover.js'
 import { startKeyRotationApp, type KeyRotationApp } from '../helpers/key-rotation-app.js'
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js'
 import { holdsSecret } from '../helpers/secret-search.js'
+import { buffered } from '../helpers/buffered-response.js'
 
 let sandbox: TestSandbox
 let app: KeyRotationApp
@@ -55,12 +56,7 @@ function encryptInputs(form: HTMLFormElement, calls: string[] = []) {
   }
 }
 
-/**
- * happy-dom's clone() of a Response read from a socket empties both bodies (capricorn86/happy-dom#2353, open);
- * browsers are fine (recover.browser.test.ts hands over fetch's own Response). Here answers are buffered first.
- */
-const buffered = async (response: Response) => new Response(await response.text(), { status: response.status, headers: response.headers })
-
+// Answers are buffered first in happy-dom (see buffered-response.ts).
 const post = (path: string) => (values: Record<string, string>) =>
   fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) }).then(buffered)
 
